@@ -1,0 +1,66 @@
+using Microsoft.CodeAnalysis;
+
+namespace Aspects.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. IDs are stable: never renumber, only add. Each has an
+/// entry with a wrong/right example in docs/diagnostics.md, which the help link opens.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Aspects";
+    private const string HelpBase = "https://github.com/aspects-dotnet/aspects/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor MethodMustBePartial = Error(
+        "ASP0001",
+        "Aspect method must be partial",
+        "Method '{0}' has [{1}] but is not a partial method declaration: declare it as 'partial' without a body and move the body into '{2}'");
+
+    public static readonly DiagnosticDescriptor TypeMustBePartial = Error(
+        "ASP0002",
+        "Type containing an aspect method must be partial",
+        "Type '{0}' must be declared 'partial' because it contains method '{1}' with aspects: add the 'partial' modifier to '{0}'");
+
+    public static readonly DiagnosticDescriptor MissingCoreMethod = Error(
+        "ASP0003",
+        "Body method is missing",
+        "Method '{0}' has aspects but its body method '{1}' does not exist: add '{2} {{ ... }}' to the same type");
+
+    public static readonly DiagnosticDescriptor CoreMethodSignatureMismatch = Error(
+        "ASP0004",
+        "Body method has the wrong signature",
+        "Body method '{0}' does not match '{1}': declare it as '{2}'");
+
+    public static readonly DiagnosticDescriptor ByRefParameter = Error(
+        "ASP0005",
+        "Aspect methods cannot take ref, out or in parameters",
+        "Parameter '{0}' of '{1}' is passed by '{2}', which aspects cannot wrap: pass it by value or return the value instead");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
+        "ASP0006",
+        "Unsupported return type",
+        "Method '{0}' returns '{1}', which [{2}] does not support: return Task, Task<T>, ValueTask, ValueTask<T>{3}");
+
+    public static readonly DiagnosticDescriptor InvalidAttributeValue = Error(
+        "ASP0007",
+        "Invalid aspect attribute value",
+        "[{0}] {1} = {2} is invalid: {3}");
+
+    public static readonly DiagnosticDescriptor MethodAlreadyImplemented = Error(
+        "ASP0008",
+        "Aspect method already has a body",
+        "Partial method '{0}' has [{1}] and a body written by hand: the generator writes its implementation, so delete the implementing declaration and move the body into '{2}'");
+
+    public static readonly DiagnosticDescriptor HandleTypeNotException = Error(
+        "ASP0009",
+        "Handled type is not an exception",
+        "[Retry] Handle lists '{0}', which does not derive from System.Exception: list exception types only");
+
+    public static readonly DiagnosticDescriptor UnsupportedTarget = Error(
+        "ASP0010",
+        "Aspects apply to methods of classes, structs and records only",
+        "[{0}] cannot be applied to {1}: put it on a partial method of a class, struct or record");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

@@ -1,0 +1,89 @@
+namespace Aspects.Generators.Model;
+
+/// <summary>Everything the emitters need about one annotated method and all of its aspects.</summary>
+/// <param name="HintName">The generated file's name.</param>
+/// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global one.</param>
+/// <param name="ContainingTypes">Declarations of the enclosing types, outermost first (e.g. <c>partial class Outer&lt;T&gt;</c>).</param>
+/// <param name="SelfType">The fully qualified containing type, used where generated code names it.</param>
+/// <param name="Modifiers">The declaration's modifiers without <c>partial</c>, as the user wrote them.</param>
+/// <param name="Name">The method name as written (escaped when it is a keyword).</param>
+/// <param name="TypeParameters">The method's type parameter list including angle brackets, or empty.</param>
+/// <param name="Constraints">One <c>where</c> clause per constrained type parameter.</param>
+/// <param name="ReturnType">The fully qualified return type.</param>
+/// <param name="Returns">What kind of value the method returns.</param>
+/// <param name="ResultType">The awaited result type for <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, else <see langword="null"/>.</param>
+/// <param name="Parameters">The parameters in order.</param>
+/// <param name="CoreName">The name of the user's body method (<c>{Name}Core</c>).</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+/// <param name="RuntimeExpression">The C# expression that yields the <c>AspectRuntime</c> in the method's scope.</param>
+/// <param name="CancellationToken">The name of the caller's <c>CancellationToken</c> parameter, or <see langword="null"/>.</param>
+/// <param name="Retry">The <c>[Retry]</c> settings, or <see langword="null"/>.</param>
+internal sealed record MethodModel(
+    string HintName,
+    string? Namespace,
+    EquatableArray<string> ContainingTypes,
+    string SelfType,
+    string Modifiers,
+    string Name,
+    string TypeParameters,
+    EquatableArray<string> Constraints,
+    string ReturnType,
+    ReturnKind Returns,
+    string? ResultType,
+    EquatableArray<ParameterModel> Parameters,
+    string CoreName,
+    bool IsStatic,
+    string RuntimeExpression,
+    string? CancellationToken,
+    RetryModel? Retry);
+
+/// <summary>One parameter of an annotated method.</summary>
+/// <param name="Name">The name as written (escaped when it is a keyword).</param>
+/// <param name="Type">The fully qualified type.</param>
+/// <param name="Prefix">Modifiers that must be repeated on the implementation (<c>this </c>, <c>params </c>, <c>scoped </c>).</param>
+internal sealed record ParameterModel(string Name, string Type, string Prefix);
+
+/// <summary>The <c>[Retry]</c> settings of a method, already validated.</summary>
+/// <param name="MaxAttempts">Total attempts.</param>
+/// <param name="DelayMilliseconds">Base delay.</param>
+/// <param name="MaxDelayMilliseconds">Cap of one delay.</param>
+/// <param name="Backoff">The <c>RetryBackoff</c> member name.</param>
+/// <param name="Jitter">Whether delays are randomized.</param>
+/// <param name="Handle">Fully qualified exception types; empty means the transient ones.</param>
+internal sealed record RetryModel(
+    int MaxAttempts,
+    int DelayMilliseconds,
+    int MaxDelayMilliseconds,
+    string Backoff,
+    bool Jitter,
+    EquatableArray<string> Handle);
+
+/// <summary>The shapes of return value the wrappers support.</summary>
+internal enum ReturnKind
+{
+    /// <summary><c>void</c>.</summary>
+    Void,
+
+    /// <summary>A plain value returned synchronously.</summary>
+    Value,
+
+    /// <summary><c>Task</c>.</summary>
+    Task,
+
+    /// <summary><c>Task&lt;T&gt;</c>.</summary>
+    TaskOfT,
+
+    /// <summary><c>ValueTask</c>.</summary>
+    ValueTask,
+
+    /// <summary><c>ValueTask&lt;T&gt;</c>.</summary>
+    ValueTaskOfT,
+}
+
+internal static class ReturnKindExtensions
+{
+    public static bool IsAsync(this ReturnKind kind) => kind >= ReturnKind.Task;
+
+    public static bool HasResult(this ReturnKind kind) =>
+        kind is ReturnKind.Value or ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT;
+}

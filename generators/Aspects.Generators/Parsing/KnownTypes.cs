@@ -1,0 +1,32 @@
+using Microsoft.CodeAnalysis;
+
+namespace Aspects.Generators.Parsing;
+
+/// <summary>The well-known types the parser compares against, looked up once per compilation.</summary>
+internal sealed class KnownTypes
+{
+    public KnownTypes(Compilation compilation)
+    {
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        Exception = compilation.GetTypeByMetadataName("System.Exception");
+        AspectRuntime = compilation.GetTypeByMetadataName(AttributeNames.AspectRuntime);
+    }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? Exception { get; }
+
+    public INamedTypeSymbol? AspectRuntime { get; }
+}

@@ -1,0 +1,402 @@
+using System.Text;
+using Aspects.Generators.Diagnostics;
+using Aspects.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Aspects.Generators.Parsing;
+
+/// <summary>
+/// Turns one annotated method into a <see cref="MethodModel"/> plus diagnostics. It reads every aspect
+/// attribute of the method, so the model describes all of the method's aspects together.
+/// </summary>
+internal static class MethodParser
+{
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, string attributeName, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var model = TryParse(context, attributeName, diagnostics, cancellationToken);
+        return new ParseResult(diagnostics.Count == 0 ? model : null, diagnostics.ToEquatableArray());
+    }
+
+    private static MethodModel? TryParse(
+        GeneratorAttributeSyntaxContext context, string attributeName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var shortName = ShortAttributeName(attributeName);
+        if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedTarget, context.TargetNode.GetLocation(), shortName, DescribeTarget(context.TargetNode)));
+            return null;
+        }
+
+        var type = method.ContainingType;
+        var location = syntax.Identifier.GetLocation();
+        var coreName = CoreNameOf(method.Name);
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedTarget, location, shortName, "a method of " + type.TypeKind.ToString().ToLowerInvariant() + " '" + type.Name + "'"));
+            return null;
+        }
+
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodMustBePartial, location, method.Name, shortName, coreName));
+        }
+        else if (syntax.Body is not null || syntax.ExpressionBody is not null || method.PartialImplementationPart is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodAlreadyImplemented, location, method.Name, shortName, coreName));
+        }
+
+        foreach (var declaration in syntax.Ancestors().OfType<TypeDeclarationSyntax>())
+        {
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.TypeMustBePartial, declaration.Identifier.GetLocation(), declaration.Identifier.Text, method.Name));
+            }
+        }
+
+        var known = new KnownTypes(context.SemanticModel.Compilation);
+        var parameters = ParseParameters(method, syntax, diagnostics);
+        var (returns, resultType) = ClassifyReturn(method, known);
+        if (returns is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedReturnType,
+                syntax.ReturnType.GetLocation(),
+                method.Name,
+                (method.ReturnsByRef || method.ReturnsByRefReadonly ? "ref " : string.Empty) + method.ReturnType.Short(),
+                shortName,
+                ", void or a plain value"));
+        }
+
+        RetryModel? retry = null;
+        foreach (var attribute in method.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.Retry)
+            {
+                retry = RetryParser.Parse(attribute, known, diagnostics, cancellationToken);
+            }
+        }
+
+        if (returns is { } kind)
+        {
+            CheckCoreMethod(method, syntax, coreName, kind, diagnostics);
+        }
+
+        if (diagnostics.Count > 0 || returns is null)
+        {
+            return null;
+        }
+
+        return new MethodModel(
+            HintName: HintNameOf(method),
+            Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: ContainingTypeDeclarations(syntax),
+            SelfType: type.Qualified(),
+            Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
+            Name: syntax.Identifier.Text,
+            TypeParameters: method.TypeParameters.Length == 0
+                ? string.Empty
+                : "<" + string.Join(", ", method.TypeParameters.Select(t => Escape(t.Name))) + ">",
+            Constraints: method.TypeParameters.Select(ConstraintClause).Where(c => c.Length > 0).ToEquatableArray(),
+            ReturnType: method.ReturnsVoid ? "void" : method.ReturnType.Qualified(),
+            Returns: returns.Value,
+            ResultType: resultType,
+            Parameters: parameters,
+            CoreName: Escape(coreName),
+            IsStatic: method.IsStatic,
+            RuntimeExpression: RuntimeLocator.Find(method, known),
+            CancellationToken: method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)) is { } token
+                ? Escape(token.Name)
+                : null,
+            Retry: retry);
+    }
+
+    /// <summary><c>GetProductAsync</c> → <c>GetProductCoreAsync</c>; <c>GetProduct</c> → <c>GetProductCore</c>.</summary>
+    public static string CoreNameOf(string name) =>
+        name.EndsWith("Async", StringComparison.Ordinal) && name.Length > "Async".Length
+            ? name.Substring(0, name.Length - "Async".Length) + "CoreAsync"
+            : name + "Core";
+
+    public static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) == SyntaxKind.AwaitKeyword
+            ? "@" + identifier
+            : identifier;
+
+    private static string ShortAttributeName(string metadataName)
+    {
+        var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
+        return name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
+    }
+
+    private static string DescribeTarget(SyntaxNode node) => node switch
+    {
+        LocalFunctionStatementSyntax local => "local function '" + local.Identifier.Text + "'",
+        _ => "this declaration",
+    };
+
+    private static EquatableArray<ParameterModel> ParseParameters(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    {
+        var result = new List<ParameterModel>(method.Parameters.Length);
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None)
+            {
+                var parameterSyntax = parameter.Ordinal < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[parameter.Ordinal] : null;
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ByRefParameter,
+                    parameterSyntax?.GetLocation() ?? syntax.Identifier.GetLocation(),
+                    parameter.Name,
+                    method.Name,
+                    RefKindText(parameter.RefKind)));
+                continue;
+            }
+
+            var prefix = new StringBuilder();
+            if (parameter.Ordinal == 0 && method.IsExtensionMethod)
+            {
+                prefix.Append("this ");
+            }
+
+            if (parameter.ScopedKind == ScopedKind.ScopedValue)
+            {
+                prefix.Append("scoped ");
+            }
+
+            if (parameter.IsParams)
+            {
+                prefix.Append("params ");
+            }
+
+            result.Add(new ParameterModel(Escape(parameter.Name), parameter.Type.Qualified(), prefix.ToString()));
+        }
+
+        return result.ToEquatableArray();
+    }
+
+    private static string RefKindText(RefKind kind) => kind switch
+    {
+        RefKind.Out => "out",
+        RefKind.In => "in",
+        RefKind.RefReadOnlyParameter => "ref readonly",
+        _ => "ref",
+    };
+
+    private static (ReturnKind? Kind, string? ResultType) ClassifyReturn(IMethodSymbol method, KnownTypes known)
+    {
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return (null, null);
+        }
+
+        if (method.ReturnsVoid)
+        {
+            return (ReturnKind.Void, null);
+        }
+
+        var type = method.ReturnType;
+        var definition = type.OriginalDefinition;
+        if (SymbolEqualityComparer.Default.Equals(definition, known.Task))
+        {
+            return (ReturnKind.Task, null);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(definition, known.ValueTask))
+        {
+            return (ReturnKind.ValueTask, null);
+        }
+
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } named)
+        {
+            if (SymbolEqualityComparer.Default.Equals(definition, known.TaskOfT))
+            {
+                return (ReturnKind.TaskOfT, named.TypeArguments[0].Qualified());
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(definition, known.ValueTaskOfT))
+            {
+                return (ReturnKind.ValueTaskOfT, named.TypeArguments[0].Qualified());
+            }
+        }
+
+        // Any other awaitable would be wrapped only while it is created, not while it runs: refuse it.
+        // Ref structs cannot cross the try/catch of a retry loop safely either.
+        if (type.GetMembers("GetAwaiter").Any(m => m is IMethodSymbol { Parameters.Length: 0, IsStatic: false }) || type.IsRefLikeType)
+        {
+            return (null, null);
+        }
+
+        return (ReturnKind.Value, null);
+    }
+
+    private static void CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
+    {
+        var expected = ExpectedCoreSignature(method, coreName, returns);
+        var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
+        if (candidates.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, expected));
+            return;
+        }
+
+        if (candidates.Any(candidate => Matches(method, candidate)))
+        {
+            return;
+        }
+
+        var first = candidates[0];
+        diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.CoreMethodSignatureMismatch,
+            first.Locations.FirstOrDefault(l => l.IsInSource) ?? syntax.Identifier.GetLocation(),
+            first.ToDisplayString(SymbolFormats.Readable),
+            method.Name,
+            expected));
+    }
+
+    private static bool Matches(IMethodSymbol method, IMethodSymbol candidate)
+    {
+        if (candidate.IsStatic != method.IsStatic
+            || candidate.TypeParameters.Length != method.TypeParameters.Length
+            || candidate.Parameters.Length != method.Parameters.Length
+            || candidate.ReturnsByRef || candidate.ReturnsByRefReadonly)
+        {
+            return false;
+        }
+
+        // Compare with the body's type parameters replaced by the declaration's, so <T> and <TItem> match.
+        var constructed = candidate.TypeParameters.Length == 0
+            ? candidate
+            : candidate.Construct(method.TypeParameters.Cast<ITypeSymbol>().ToArray());
+        if (!SymbolEqualityComparer.Default.Equals(constructed.ReturnType, method.ReturnType))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            if (constructed.Parameters[i].RefKind != RefKind.None
+                || !SymbolEqualityComparer.Default.Equals(constructed.Parameters[i].Type, method.Parameters[i].Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string ExpectedCoreSignature(IMethodSymbol method, string coreName, ReturnKind returns)
+    {
+        var text = new StringBuilder("private ");
+        if (method.IsStatic)
+        {
+            text.Append("static ");
+        }
+
+        if (returns.IsAsync())
+        {
+            text.Append("async ");
+        }
+
+        text.Append(method.ReturnsVoid ? "void" : method.ReturnType.Short()).Append(' ').Append(coreName);
+        if (method.TypeParameters.Length > 0)
+        {
+            text.Append('<').Append(string.Join(", ", method.TypeParameters.Select(t => t.Name))).Append('>');
+        }
+
+        text.Append('(')
+            .Append(string.Join(", ", method.Parameters.Select(p => p.Type.Short() + " " + p.Name)))
+            .Append(')');
+        return text.ToString();
+    }
+
+    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax)
+    {
+        var declarations = syntax.Ancestors().OfType<TypeDeclarationSyntax>().Reverse().Select(declaration =>
+        {
+            var keyword = declaration is RecordDeclarationSyntax record
+                ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
+                : declaration.Keyword.Text;
+            return "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
+        });
+        return declarations.ToEquatableArray();
+    }
+
+    private static string ConstraintClause(ITypeParameterSymbol parameter)
+    {
+        var constraints = new List<string>();
+        if (parameter.HasReferenceTypeConstraint)
+        {
+            constraints.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
+        }
+        else if (parameter.HasUnmanagedTypeConstraint)
+        {
+            constraints.Add("unmanaged");
+        }
+        else if (parameter.HasValueTypeConstraint)
+        {
+            constraints.Add("struct");
+        }
+        else if (parameter.HasNotNullConstraint)
+        {
+            constraints.Add("notnull");
+        }
+
+        constraints.AddRange(parameter.ConstraintTypes.Select(t => t.Qualified()));
+        if (parameter.HasConstructorConstraint)
+        {
+            constraints.Add("new()");
+        }
+
+        if (parameter.AllowsRefLikeType)
+        {
+            constraints.Add("allows ref struct");
+        }
+
+        return constraints.Count == 0 ? string.Empty : "where " + Escape(parameter.Name) + " : " + string.Join(", ", constraints);
+    }
+
+    private static string HintNameOf(IMethodSymbol method)
+    {
+        var name = new StringBuilder();
+        var types = new Stack<INamedTypeSymbol>();
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            types.Push(type);
+        }
+
+        if (!method.ContainingType.ContainingNamespace.IsGlobalNamespace)
+        {
+            name.Append(method.ContainingType.ContainingNamespace.ToDisplayString()).Append('.');
+        }
+
+        foreach (var type in types)
+        {
+            name.Append(type.Name);
+            if (type.Arity > 0)
+            {
+                name.Append('T').Append(type.Arity);
+            }
+
+            name.Append('.');
+        }
+
+        name.Append(method.Name);
+
+        // Overloads share a name: number them in declaration order so every hint stays unique and stable.
+        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+            .ToList();
+        if (overloads.Count > 1)
+        {
+            name.Append('_').Append(overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1);
+        }
+
+        return name.Append(".g.cs").ToString();
+    }
+}

@@ -1,0 +1,84 @@
+using Aspects.Retrying;
+
+namespace Aspects;
+
+/// <summary>
+/// Everything the generated aspect wrappers need at run time: the clock, the random source for
+/// jitter and the classification of transient exceptions.
+/// </summary>
+/// <remarks>
+/// Generated code uses the containing class's member of type <see cref="AspectRuntime"/> (a field,
+/// property or primary-constructor parameter) when there is one, so dependency injection decides
+/// which runtime a service uses; otherwise it uses <see cref="Default"/>.
+/// </remarks>
+public sealed class AspectRuntime
+{
+    private readonly Func<Exception, bool>[] _transientClassifiers;
+
+    /// <summary>Creates a runtime from <paramref name="options"/> (defaults when <see langword="null"/>).</summary>
+    /// <param name="options">The settings; the instance is read once and may be reused afterwards.</param>
+    public AspectRuntime(AspectRuntimeOptions? options = null)
+    {
+        options ??= new AspectRuntimeOptions();
+        TimeProvider = options.TimeProvider ?? throw new ArgumentException(
+            $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.TimeProvider)} must not be null.", nameof(options));
+        Random = options.Random ?? throw new ArgumentException(
+            $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.Random)} must not be null.", nameof(options));
+        _transientClassifiers = [.. options.TransientExceptionClassifiers];
+    }
+
+    /// <summary>
+    /// The zero-configuration runtime used by wrappers whose class has no <see cref="AspectRuntime"/>
+    /// member: system clock, shared random source, built-in transient exception rules.
+    /// </summary>
+    public static AspectRuntime Default { get; } = new();
+
+    /// <summary>The clock every aspect reads and waits on (replace it with a fake one in tests).</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The source of randomness for retry jitter.</summary>
+    public Random Random { get; }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is worth retrying when a <c>[Retry]</c> names no
+    /// <c>Handle</c> types: the built-in rules of <see cref="TransientExceptions"/> or any classifier
+    /// added through <see cref="AspectRuntimeOptions.TransientExceptionClassifiers"/>.
+    /// </summary>
+    /// <param name="exception">The exception an attempt failed with.</param>
+    /// <returns><see langword="true"/> when another attempt may succeed.</returns>
+    public bool IsTransient(Exception exception)
+    {
+        if (TransientExceptions.IsTransient(exception))
+        {
+            return true;
+        }
+
+        foreach (var classifier in _transientClassifiers)
+        {
+            if (classifier(exception))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits <paramref name="delay"/> on <see cref="TimeProvider"/>; used between retry attempts.</summary>
+    /// <param name="delay">How long to wait; <see cref="TimeSpan.Zero"/> returns at once.</param>
+    /// <param name="cancellationToken">The caller's token; cancelling it ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>A task that completes when the delay has passed.</returns>
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        delay <= TimeSpan.Zero
+            ? (cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask)
+            : Task.Delay(delay, TimeProvider, cancellationToken);
+
+    /// <summary>
+    /// Blocks the calling thread for <paramref name="delay"/> on <see cref="TimeProvider"/>; used between
+    /// retry attempts of synchronous methods.
+    /// </summary>
+    /// <param name="delay">How long to wait.</param>
+    /// <param name="cancellationToken">The caller's token; cancelling it ends the wait with <see cref="OperationCanceledException"/>.</param>
+    public void Delay(TimeSpan delay, CancellationToken cancellationToken) =>
+        DelayAsync(delay, cancellationToken).GetAwaiter().GetResult();
+}

@@ -1,0 +1,17 @@
+namespace Aspects;
+
+/// <summary>Settings of an <see cref="AspectRuntime"/>.</summary>
+public sealed class AspectRuntimeOptions
+{
+    /// <summary>The clock; <see cref="TimeProvider.System"/> by default. Tests pass a <c>FakeTimeProvider</c>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The random source for retry jitter; <see cref="Random.Shared"/> by default.</summary>
+    public Random Random { get; set; } = Random.Shared;
+
+    /// <summary>
+    /// Extra rules that mark an exception as transient for <c>[Retry]</c> without <c>Handle</c> types,
+    /// on top of the built-in ones (for example PostgreSQL or Redis connection errors).
+    /// </summary>
+    public IList<Func<Exception, bool>> TransientExceptionClassifiers { get; } = new List<Func<Exception, bool>>();
+}
