@@ -226,13 +226,18 @@ internal static class MethodParser
 
         // Any other awaitable would be wrapped only while it is created, not while it runs: refuse it.
         // Ref structs cannot cross the try/catch of a retry loop safely either.
-        if (type.GetMembers("GetAwaiter").Any(m => m is IMethodSymbol { Parameters.Length: 0, IsStatic: false }) || type.IsRefLikeType)
+        // An async stream runs after it is returned, outside any retry, so refuse it too.
+        if (HasInstanceMethod(type, "GetAwaiter") || HasInstanceMethod(type, "GetAsyncEnumerator") || type.IsRefLikeType)
         {
             return (null, null);
         }
 
         return (ReturnKind.Value, null);
     }
+
+    private static bool HasInstanceMethod(ITypeSymbol type, string name) =>
+        type.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false })
+        || type.AllInterfaces.Any(i => i.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false }));
 
     private static void CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
     {
