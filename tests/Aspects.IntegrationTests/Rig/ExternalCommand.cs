@@ -27,7 +27,7 @@ internal static class ExternalCommand
             startInfo.ArgumentList.Add(argument);
         }
 
-        var commandLine = string.Join(' ', [fileName, .. arguments]);
+        var commandLine = string.Join(' ', [fileName, .. arguments.Select(QuoteIfSpaced)]);
         var output = new OutputTail(capacity: 200);
         using var process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => output.Add(e.Data);
@@ -58,4 +58,7 @@ internal static class ExternalCommand
 
         return output.ToString();
     }
+
+    private static string QuoteIfSpaced(string argument) =>
+        argument.Contains(' ', StringComparison.Ordinal) ? $"\"{argument}\"" : argument;
 }

@@ -42,13 +42,17 @@ public sealed class PostgreSqlFixture : IAsyncLifetime
         PgStatStatementsAvailable = await QueryPgStatStatementsPreloadedAsync(existing);
     }
 
-    /// <summary>Stops the server; see <see cref="PostgreSqlServer.StopAsync(CancellationToken)"/>.</summary>
-    /// <exception cref="InvalidOperationException">The rig does not own the server (<see cref="CanRestart"/> is false).</exception>
+    /// <summary>Stops the server; see <see cref="PostgreSqlServer.StopAsync"/>.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// The rig does not own the server (<see cref="CanRestart"/> is false).
+    /// </exception>
     public Task StopServerAsync(CancellationToken cancellationToken = default) =>
         OwnedServer.StopAsync(cancellationToken);
 
     /// <summary>Starts the stopped server on the same port; see <see cref="PostgreSqlServer.StartAsync"/>.</summary>
-    /// <exception cref="InvalidOperationException">The rig does not own the server (<see cref="CanRestart"/> is false).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The rig does not own the server (<see cref="CanRestart"/> is false).
+    /// </exception>
     public Task StartServerAsync(CancellationToken cancellationToken = default) =>
         OwnedServer.StartAsync(cancellationToken);
 

@@ -26,6 +26,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     private readonly string _socketDirectory;
     private readonly string _logFile;
     private readonly IDisposable _exitCleanup;
+    private bool _running;
     private bool _disposed;
 
     private PostgreSqlServer(PostgreSqlInstallation installation)
@@ -58,13 +59,14 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     /// </summary>
     public bool PgStatStatementsPreloaded => _installation.HasPgStatStatements;
 
-    /// <summary>Whether the server is running (between a start and a stop).</summary>
-    public bool IsRunning { get; private set; }
-
     private static bool RunningAsRoot => Environment.IsPrivilegedProcess;
 
+    private static string WaitSeconds => PgCtlWaitSeconds.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Creates a new cluster, starts it and waits until it accepts connections.</summary>
-    /// <exception cref="InvalidOperationException">The binaries are missing, or creating or starting the cluster failed.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The binaries are missing, or creating or starting the cluster failed.
+    /// </exception>
     /// <exception cref="TimeoutException">The server did not accept connections in time.</exception>
     public static async Task<PostgreSqlServer> StartNewAsync(CancellationToken cancellationToken = default)
     {
@@ -84,19 +86,24 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the stopped server again on the same port and data directory, and waits until it accepts connections.</summary>
+    /// <summary>
+    /// Starts the stopped server again on the same port and data directory, and waits until it
+    /// accepts connections.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The server is already running, or <c>pg_ctl start</c> failed.</exception>
     /// <exception cref="TimeoutException">The server did not accept connections in time.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsRunning)
+        if (_running)
         {
             throw new InvalidOperationException($"The PostgreSQL server on port {Port} is already running.");
         }
 
         var options = string.Join(' ', ServerOptions());
-        IsRunning = true;
+        // Set before pg_ctl runs: a start that fails or times out may still leave a postmaster
+        // behind, and disposal or exit cleanup must then stop it.
+        _running = true;
         try
         {
             await RunToolAsync(
@@ -128,7 +135,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
                     await connection.OpenAsync(token);
                 },
                 LogTail,
-                hasExited: null,
+                serverExit: null,
                 cancellationToken);
         }
         catch
@@ -146,12 +153,12 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsRunning)
+        if (!_running)
         {
             throw new InvalidOperationException($"The PostgreSQL server on port {Port} is not running.");
         }
 
-        return StopAsync("fast", cancellationToken);
+        return PgCtlStopAsync("fast", cancellationToken);
     }
 
     /// <summary>Stops the server if it is running and deletes the cluster directory.</summary>
@@ -166,10 +173,10 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         _exitCleanup.Dispose();
         try
         {
-            if (IsRunning)
+            if (_running)
             {
                 // The cluster is thrown away, so there is nothing worth a clean shutdown.
-                await StopAsync("immediate", CancellationToken.None);
+                await PgCtlStopAsync("immediate", CancellationToken.None);
             }
         }
         finally
@@ -177,8 +184,6 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             Directory.Delete(_rootDirectory, recursive: true);
         }
     }
-
-    private static string WaitSeconds => PgCtlWaitSeconds.ToString(CultureInfo.InvariantCulture);
 
     private IEnumerable<string> ServerOptions()
     {
@@ -219,21 +224,21 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             cancellationToken);
     }
 
-    private async Task StopAsync(string mode, CancellationToken cancellationToken)
+    private async Task PgCtlStopAsync(string mode, CancellationToken cancellationToken)
     {
         await RunToolAsync(
             "pg_ctl",
             ["-D", _dataDirectory, "-m", mode, "-w", "-t", WaitSeconds, "stop"],
             PgCtlTimeout,
             cancellationToken);
-        IsRunning = false;
+        _running = false;
     }
 
     private async Task AbandonStartAsync()
     {
         try
         {
-            await StopAsync("immediate", CancellationToken.None);
+            await PgCtlStopAsync("immediate", CancellationToken.None);
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
@@ -241,7 +246,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             // is the one worth reporting.
         }
 
-        IsRunning = false;
+        _running = false;
     }
 
     private Task<string> RunToolAsync(
@@ -261,9 +266,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     private void StopImmediatelyAndDeleteNow()
     {
-        if (IsRunning)
+        if (_running)
         {
-            StopAsync("immediate", CancellationToken.None).GetAwaiter().GetResult();
+            PgCtlStopAsync("immediate", CancellationToken.None).GetAwaiter().GetResult();
         }
 
         Directory.Delete(_rootDirectory, recursive: true);

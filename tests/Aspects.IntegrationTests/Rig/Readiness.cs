@@ -12,21 +12,24 @@ internal static class Readiness
     /// <param name="timeout">How long to keep trying.</param>
     /// <param name="probe">One round-trip; throws while the server is not ready.</param>
     /// <param name="diagnostics">The server's output tail, attached to failures.</param>
-    /// <param name="hasExited">Reports that the server process died, so waiting longer is pointless.</param>
+    /// <param name="serverExit">
+    /// Completes once the server process has exited and its output has been read, as waiting
+    /// longer is then pointless.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     public static async Task WaitAsync(
         string server,
         TimeSpan timeout,
         Func<CancellationToken, Task> probe,
         Func<string> diagnostics,
-        Func<bool>? hasExited,
+        Task? serverExit,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         Exception? lastError = null;
         while (clock.Elapsed < timeout)
         {
-            if (hasExited?.Invoke() == true)
+            if (serverExit?.IsCompleted == true)
             {
                 throw new InvalidOperationException(
                     $"{server} exited before accepting connections. Output tail:\n{diagnostics()}");

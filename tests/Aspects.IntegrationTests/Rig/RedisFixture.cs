@@ -39,12 +39,16 @@ public sealed class RedisFixture : IAsyncLifetime
     }
 
     /// <summary>Kills the server; see <see cref="RedisServer.StopAsync"/>.</summary>
-    /// <exception cref="InvalidOperationException">The rig does not own the server (<see cref="CanRestart"/> is false).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The rig does not own the server (<see cref="CanRestart"/> is false).
+    /// </exception>
     public Task StopServerAsync(CancellationToken cancellationToken = default) =>
         OwnedServer.StopAsync(cancellationToken);
 
     /// <summary>Starts the stopped server on the same port; see <see cref="RedisServer.StartAsync"/>.</summary>
-    /// <exception cref="InvalidOperationException">The rig does not own the server (<see cref="CanRestart"/> is false).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The rig does not own the server (<see cref="CanRestart"/> is false).
+    /// </exception>
     public Task StartServerAsync(CancellationToken cancellationToken = default) =>
         OwnedServer.StartAsync(cancellationToken);
 

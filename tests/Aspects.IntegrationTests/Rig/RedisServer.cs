@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -39,11 +40,10 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>A StackExchange.Redis connection string for the server, e.g. <c>127.0.0.1:6380</c>.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>Whether the server process is running (between a start and a stop).</summary>
-    public bool IsRunning => _process is not null;
-
     /// <summary>Starts a new server and waits until it answers PING.</summary>
-    /// <exception cref="InvalidOperationException"><c>redis-server</c> is not installed or exited during startup.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <c>redis-server</c> is not installed or exited during startup.
+    /// </exception>
     /// <exception cref="TimeoutException">The server did not answer PING in time.</exception>
     public static async Task<RedisServer> StartNewAsync(CancellationToken cancellationToken = default)
     {
@@ -65,7 +65,10 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the stopped server again on the same port and directory, and waits until it answers PING.</summary>
+    /// <summary>
+    /// Starts the stopped server again on the same port and directory, and waits until it
+    /// answers PING.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The server is already running or exited during startup.</exception>
     /// <exception cref="TimeoutException">The server did not answer PING in time.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -82,18 +85,16 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = _directory,
+            ArgumentList =
+            {
+                "--port", Port.ToString(CultureInfo.InvariantCulture),
+                "--bind", "127.0.0.1",
+                "--protected-mode", "no",
+                "--dir", _directory,
+                "--save", "",
+                "--appendonly", "no",
+            },
         };
-        foreach (var argument in (string[])[
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--protected-mode", "no",
-            "--dir", _directory,
-            "--save", "",
-            "--appendonly", "no",
-        ])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
 
         var process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => _output.Add(e.Data);
@@ -110,7 +111,7 @@ public sealed class RedisServer : IAsyncDisposable
                 StartTimeout,
                 PingAsync,
                 _output.ToString,
-                () => process.HasExited,
+                process.WaitForExitAsync(CancellationToken.None),
                 cancellationToken);
         }
         catch

@@ -50,7 +50,9 @@ public sealed class PostgreSqlRigTests(PostgreSqlFixture postgres)
     [Fact]
     public async Task PostgreSql_rig_server_can_be_stopped_and_restarted_on_the_same_port_and_data()
     {
-        Assert.True(postgres.CanRestart, $"This test stops the server, so it needs a rig-owned one; unset {PostgreSqlFixture.EnvironmentVariable}.");
+        Assert.True(
+            postgres.CanRestart,
+            $"This test stops the server, so it needs a rig-owned one; unset {PostgreSqlFixture.EnvironmentVariable}.");
         // Without pooling every open is a new connection, so each one tests the server's state right then.
         var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = false }.ConnectionString;
         var table = $"rig_test_{Guid.NewGuid():N}";
