@@ -1,4 +1,5 @@
 using Aspects.Retrying;
+using Microsoft.Extensions.Logging;
 
 namespace Aspects;
 
@@ -24,6 +25,8 @@ public sealed class AspectRuntime
             $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.TimeProvider)} must not be null.", nameof(options));
         Random = options.Random ?? throw new ArgumentException(
             $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.Random)} must not be null.", nameof(options));
+        LoggerFactory = options.LoggerFactory ?? throw new ArgumentException(
+            $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.LoggerFactory)} must not be null.", nameof(options));
         _transientClassifiers = [.. options.TransientExceptionClassifiers];
     }
 
@@ -35,6 +38,9 @@ public sealed class AspectRuntime
 
     /// <summary>The clock every aspect reads and waits on (replace it with a fake one in tests).</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>Where the runtime's primitives log.</summary>
+    public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>The source of randomness for retry jitter.</summary>
     public Random Random { get; }

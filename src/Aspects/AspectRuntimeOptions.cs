@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Aspects;
 
 /// <summary>Settings of an <see cref="AspectRuntime"/>.</summary>
@@ -8,6 +11,9 @@ public sealed class AspectRuntimeOptions
 
     /// <summary>The random source for retry jitter; <see cref="Random.Shared"/> by default.</summary>
     public Random Random { get; set; } = Random.Shared;
+
+    /// <summary>Where the runtime logs (outages, fallbacks, misconfiguration); nothing by default.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     /// <summary>
     /// Extra rules that mark an exception as transient for <c>[Retry]</c> without <c>Handle</c> types,
