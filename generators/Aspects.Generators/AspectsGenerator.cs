@@ -1,5 +1,4 @@
 using Aspects.Generators.Emitting;
-using Aspects.Generators.Model;
 using Aspects.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -17,19 +16,28 @@ public sealed class AspectsGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var retry = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.Retry,
-                predicate: static (_, _) => true,
-                transform: static (context, cancellationToken) => MethodParser.Parse(context, AttributeNames.Retry, cancellationToken))
-            .WithTrackingName(TrackingNames.RetryMethods);
+        foreach (var attributeName in AttributeNames.Composition)
+        {
+            RegisterAspect(context, attributeName);
+        }
+    }
 
-        var models = retry
-            .Select(static (result, _) => result.Model)
+    private static void RegisterAspect(IncrementalGeneratorInitializationContext context, string attributeName)
+    {
+        var methods = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attributeName,
+                predicate: static (_, _) => true,
+                transform: (context, cancellationToken) => MethodParser.Parse(context, attributeName, cancellationToken))
+            .Where(static result => result is not null)
+            .WithTrackingName(TrackingNames.MethodsPrefix + AttributeNames.ShortName(attributeName));
+
+        var models = methods
+            .Select(static (result, _) => result!.Model)
             .Where(static model => model is not null)
             .WithTrackingName(TrackingNames.Models);
-        var diagnostics = retry
-            .SelectMany(static (result, _) => result.Diagnostics)
+        var diagnostics = methods
+            .SelectMany(static (result, _) => result!.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
         context.RegisterSourceOutput(models, static (output, model) =>

@@ -39,7 +39,7 @@ public class IncrementalityTests
         }
         """;
 
-    private static readonly string[] TrackedSteps = [TrackingNames.RetryMethods, TrackingNames.Models, TrackingNames.Diagnostics];
+    private static readonly string[] TrackedSteps = [TrackingNames.MethodsPrefix + "Retry", TrackingNames.Models, TrackingNames.Diagnostics];
 
     [Fact]
     public void Edit_in_an_unrelated_file_leaves_every_step_cached_or_unchanged()

@@ -61,6 +61,20 @@ internal static class DiagnosticDescriptors
         "Aspects apply to methods of classes, structs and records only",
         "[{0}] cannot be applied to {1}: put it on a partial method of a class, struct or record");
 
+    public static readonly DiagnosticDescriptor BatchedMethodShape = Error(
+        "ASP0011",
+        "Batched method has the wrong shape",
+        "[Batched] method '{0}' cannot be batched: {1}");
+
+    public static readonly DiagnosticDescriptor SynchronousRateLimitWait = new(
+        "ASP0012",
+        "Rate-limited synchronous method blocks while it waits",
+        "[RateLimited] on synchronous method '{0}' in Wait mode blocks the calling thread while it waits for a permit: return Task or ValueTask, or set Mode = RateLimitMode.Reject",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "asp0012");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -35,12 +35,21 @@ internal static class MethodEmitter
         }
 
         writer.Open();
-        if (model.Retry is not null)
+        if (model.Batch is { } batch)
         {
-            RetryEmitter.Emit(writer, model, model.Retry);
+            BatchEmitter.EmitBody(writer, model, batch);
+        }
+        else
+        {
+            AttemptEmitter.Emit(writer, model);
         }
 
         writer.Close();
+        if (model.Batch is { } batchMembers)
+        {
+            writer.Line();
+            BatchEmitter.EmitMembers(writer, model, batchMembers);
+        }
 
         for (var i = 0; i < model.ContainingTypes.Count; i++)
         {

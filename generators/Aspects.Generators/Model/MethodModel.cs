@@ -17,7 +17,10 @@ namespace Aspects.Generators.Model;
 /// <param name="IsStatic">Whether the method is static.</param>
 /// <param name="RuntimeExpression">The C# expression that yields the <c>AspectRuntime</c> in the method's scope.</param>
 /// <param name="CancellationToken">The name of the caller's <c>CancellationToken</c> parameter, or <see langword="null"/>.</param>
+/// <param name="FullName">The method's full name (<c>Namespace.Type.Method</c>), for telemetry and default limiter names.</param>
+/// <param name="Batch">The <c>[Batched]</c> settings, or <see langword="null"/>.</param>
 /// <param name="Retry">The <c>[Retry]</c> settings, or <see langword="null"/>.</param>
+/// <param name="RateLimit">The <c>[RateLimited]</c> settings, or <see langword="null"/>.</param>
 internal sealed record MethodModel(
     string HintName,
     string? Namespace,
@@ -35,7 +38,10 @@ internal sealed record MethodModel(
     bool IsStatic,
     string RuntimeExpression,
     string? CancellationToken,
-    RetryModel? Retry);
+    string FullName,
+    BatchModel? Batch,
+    RetryModel? Retry,
+    RateLimitModel? RateLimit);
 
 /// <summary>One parameter of an annotated method.</summary>
 /// <param name="Name">The name as written (escaped when it is a keyword).</param>
@@ -57,6 +63,42 @@ internal sealed record RetryModel(
     string Backoff,
     bool Jitter,
     EquatableArray<string> Handle);
+
+/// <summary>The <c>[RateLimited]</c> settings of a method, already validated and resolved.</summary>
+/// <param name="Name">The bucket name (the attribute's, or the method's full name).</param>
+/// <param name="PermitsPerSecond">The refill rate, as C# source text (round-trippable).</param>
+/// <param name="Burst">The bucket capacity, resolved (never 0).</param>
+/// <param name="Mode">The <c>RateLimitMode</c> member name.</param>
+/// <param name="MaxWaitMilliseconds">The longest wait in Wait mode.</param>
+/// <param name="Scope">The <c>RateLimitScope</c> member name.</param>
+internal sealed record RateLimitModel(
+    string Name,
+    string PermitsPerSecond,
+    int Burst,
+    string Mode,
+    int MaxWaitMilliseconds,
+    string Scope);
+
+/// <summary>The <c>[Batched]</c> settings and shapes of a method, already validated.</summary>
+/// <param name="KeyType">The fully qualified key type.</param>
+/// <param name="ValueType">The fully qualified value type.</param>
+/// <param name="KeyParameter">The name of the key parameter of the declared method.</param>
+/// <param name="MaxBatchSize">Flush when this many distinct keys wait.</param>
+/// <param name="MaxDelayMilliseconds">Flush this long after the first key of a batch arrived.</param>
+/// <param name="ThrowOnMissingKey">Whether a key missing from the body's result fails its caller.</param>
+/// <param name="CoreReturnsList">Whether the body returns values aligned with the keys instead of a dictionary.</param>
+/// <param name="CoreTakesToken">Whether the body takes a <c>CancellationToken</c>.</param>
+/// <param name="MemberSuffix">Names the generated batcher field and batch loader of this method (the method name, numbered for overloads).</param>
+internal sealed record BatchModel(
+    string KeyType,
+    string ValueType,
+    string KeyParameter,
+    int MaxBatchSize,
+    int MaxDelayMilliseconds,
+    bool ThrowOnMissingKey,
+    bool CoreReturnsList,
+    bool CoreTakesToken,
+    string MemberSuffix);
 
 /// <summary>The shapes of return value the wrappers support.</summary>
 internal enum ReturnKind

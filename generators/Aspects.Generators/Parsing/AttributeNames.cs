@@ -3,7 +3,21 @@ namespace Aspects.Generators.Parsing;
 /// <summary>Metadata names of the runtime types the generator recognizes.</summary>
 internal static class AttributeNames
 {
+    public const string Batched = "Aspects.BatchedAttribute";
+
     public const string Retry = "Aspects.RetryAttribute";
+
+    public const string RateLimited = "Aspects.RateLimitedAttribute";
+
+    /// <summary>Aspect attributes from the outermost layer to the innermost: the order they compose in.</summary>
+    public static readonly string[] Composition = [Batched, Retry, RateLimited];
+
+    /// <summary><c>Aspects.RetryAttribute</c> → <c>Retry</c>, as users write it.</summary>
+    public static string ShortName(string metadataName)
+    {
+        var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
+        return name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
+    }
 
     public const string AspectRuntime = "Aspects.AspectRuntime";
 }

@@ -14,7 +14,16 @@ internal sealed class KnownTypes
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Exception = compilation.GetTypeByMetadataName("System.Exception");
         AspectRuntime = compilation.GetTypeByMetadataName(AttributeNames.AspectRuntime);
+        ReadOnlyList = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        ReadOnlyDictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
+        Dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
     }
+
+    public INamedTypeSymbol? ReadOnlyList { get; }
+
+    public INamedTypeSymbol? ReadOnlyDictionary { get; }
+
+    public INamedTypeSymbol? Dictionary { get; }
 
     public INamedTypeSymbol? Task { get; }
 

@@ -13,17 +13,33 @@ namespace Aspects.Generators.Parsing;
 /// </summary>
 internal static class MethodParser
 {
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, string attributeName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the method that carries <paramref name="attributeName"/>, or returns <see langword="null"/>
+    /// when an outer aspect of the same method owns it (every method is parsed and emitted once).
+    /// </summary>
+    public static ParseResult? Parse(GeneratorAttributeSyntaxContext context, string attributeName, CancellationToken cancellationToken)
     {
+        if (context.TargetSymbol is IMethodSymbol candidate && OwnerOf(candidate) != attributeName)
+        {
+            return null;
+        }
+
         var diagnostics = new List<DiagnosticInfo>();
         var model = TryParse(context, attributeName, diagnostics, cancellationToken);
-        return new ParseResult(diagnostics.Count == 0 ? model : null, diagnostics.ToEquatableArray());
+        return new ParseResult(diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) ? null : model, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The outermost aspect attribute on <paramref name="method"/>.</summary>
+    private static string? OwnerOf(IMethodSymbol method)
+    {
+        var names = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).ToList();
+        return AttributeNames.Composition.FirstOrDefault(names.Contains);
     }
 
     private static MethodModel? TryParse(
         GeneratorAttributeSyntaxContext context, string attributeName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var shortName = ShortAttributeName(attributeName);
+        var shortName = AttributeNames.ShortName(attributeName);
         if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -73,28 +89,49 @@ internal static class MethodParser
                 ", void or a plain value"));
         }
 
+        var fullName = FullNameOf(method);
+        var memberSuffix = MemberSuffixOf(method);
+        BatchModel? batch = null;
         RetryModel? retry = null;
+        RateLimitModel? rateLimit = null;
+        var batched = false;
         foreach (var attribute in method.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.Retry)
+            var reader = new AttributeReader(attribute, diagnostics, cancellationToken);
+            switch (attribute.AttributeClass?.ToDisplayString())
             {
-                retry = RetryParser.Parse(attribute, known, diagnostics, cancellationToken);
+                case AttributeNames.Batched:
+                    batched = true;
+                    batch = BatchParser.Parse(reader, method, syntax, known, coreName, memberSuffix, diagnostics);
+                    break;
+                case AttributeNames.Retry:
+                    retry = RetryParser.Parse(reader, known);
+                    break;
+                case AttributeNames.RateLimited:
+                    rateLimit = RateLimitParser.Parse(reader, fullName);
+                    if (rateLimit is { Mode: "Wait" } && returns is { } kind && !kind.IsAsync())
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SynchronousRateLimitWait, location, method.Name));
+                    }
+
+                    break;
             }
         }
 
-        if (returns is { } kind)
+        // A batched method's body takes the whole batch; BatchParser checks that shape instead.
+        if (returns is { } returnKind && !batched)
         {
-            CheckCoreMethod(method, syntax, coreName, kind, diagnostics);
+            CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
         }
 
-        if (diagnostics.Count > 0 || returns is null)
+        if (returns is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
             return null;
         }
 
         return new MethodModel(
-            HintName: HintNameOf(method),
+            HintName: HintNameOf(method, memberSuffix),
             Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             ContainingTypes: ContainingTypeDeclarations(syntax),
             SelfType: type.Qualified(),
@@ -114,7 +151,10 @@ internal static class MethodParser
             CancellationToken: method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)) is { } token
                 ? Escape(token.Name)
                 : null,
-            Retry: retry);
+            FullName: fullName,
+            Batch: batch,
+            Retry: retry,
+            RateLimit: rateLimit);
     }
 
     /// <summary><c>GetProductAsync</c> → <c>GetProductCoreAsync</c>; <c>GetProduct</c> → <c>GetProductCore</c>.</summary>
@@ -127,12 +167,6 @@ internal static class MethodParser
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) == SyntaxKind.AwaitKeyword
             ? "@" + identifier
             : identifier;
-
-    private static string ShortAttributeName(string metadataName)
-    {
-        var name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
-        return name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
-    }
 
     private static string DescribeTarget(SyntaxNode node) => node switch
     {
@@ -365,7 +399,26 @@ internal static class MethodParser
         return constraints.Count == 0 ? string.Empty : "where " + Escape(parameter.Name) + " : " + string.Join(", ", constraints);
     }
 
-    private static string HintNameOf(IMethodSymbol method)
+    /// <summary><c>Shop.CatalogService.GetProductAsync</c>: names the method in telemetry and default limiter names.</summary>
+    private static string FullNameOf(IMethodSymbol method) =>
+        method.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + "." + method.Name;
+
+    /// <summary>
+    /// The method name, numbered in declaration order when it is overloaded, so generated files and
+    /// members stay unique and stable.
+    /// </summary>
+    private static string MemberSuffixOf(IMethodSymbol method)
+    {
+        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+            .ToList();
+        return overloads.Count > 1
+            ? method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1)
+            : method.Name;
+    }
+
+    private static string HintNameOf(IMethodSymbol method, string memberSuffix)
     {
         var name = new StringBuilder();
         var types = new Stack<INamedTypeSymbol>();
@@ -390,18 +443,6 @@ internal static class MethodParser
             name.Append('.');
         }
 
-        name.Append(method.Name);
-
-        // Overloads share a name: number them in declaration order so every hint stays unique and stable.
-        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
-            .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
-            .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
-            .ToList();
-        if (overloads.Count > 1)
-        {
-            name.Append('_').Append(overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1);
-        }
-
-        return name.Append(".g.cs").ToString();
+        return name.Append(memberSuffix).Append(".g.cs").ToString();
     }
 }

@@ -27,17 +27,18 @@ namespace Shop
 
             return __RetryAsync(this, aspects, __first, id, ct);
 
-            static async global::System.Threading.Tasks.Task<global::Shop.Product?> __RetryAsync(global::Shop.CatalogService __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task<global::Shop.Product?> __first, int id, global::System.Threading.CancellationToken ct)
+            static async global::System.Threading.Tasks.Task<global::Shop.Product?> __RetryAsync(global::Shop.CatalogService __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task<global::Shop.Product?>? __pending, int id, global::System.Threading.CancellationToken ct)
             {
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
                     try
                     {
-                        return await (__attempt == 1 ? __first : __self.GetProductCoreAsync(id, ct)).ConfigureAwait(false);
+                        return await (__pending ?? __self.GetProductCoreAsync(id, ct)).ConfigureAwait(false);
                     }
                     catch (global::System.Exception __exception) when (__attempt < 4 && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
                     {
+                        __pending = null;
                         await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 100, 30000, true, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }
                 }

@@ -27,18 +27,19 @@ namespace Shop
 
             return __RetryAsync(global::Aspects.AspectRuntime.Default, __first, message);
 
-            static async global::System.Threading.Tasks.Task __RetryAsync(global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task __first, string message)
+            static async global::System.Threading.Tasks.Task __RetryAsync(global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task? __pending, string message)
             {
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
                     try
                     {
-                        await (__attempt == 1 ? __first : global::Shop.Notifier.NotifyCoreAsync(message)).ConfigureAwait(false);
+                        await (__pending ?? global::Shop.Notifier.NotifyCoreAsync(message)).ConfigureAwait(false);
                         return;
                     }
                     catch (global::System.Exception __exception) when (__attempt < 5 && __exception is global::System.Net.Http.HttpRequestException or global::System.TimeoutException)
                     {
+                        __pending = null;
                         await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Constant, __attempt, 50, 30000, false, ref __jitterState, __runtime.Random), global::System.Threading.CancellationToken.None).ConfigureAwait(false);
                     }
                 }

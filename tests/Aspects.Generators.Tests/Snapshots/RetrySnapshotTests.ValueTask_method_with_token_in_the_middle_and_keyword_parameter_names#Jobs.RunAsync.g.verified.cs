@@ -25,18 +25,19 @@ partial class Jobs
 
         return __RetryAsync(this, (this.Aspects ?? global::Aspects.AspectRuntime.Default), __first, @class, token, @event);
 
-        static async global::System.Threading.Tasks.ValueTask __RetryAsync(global::Jobs __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.ValueTask __first, string @class, global::System.Threading.CancellationToken token, int @event)
+        static async global::System.Threading.Tasks.ValueTask __RetryAsync(global::Jobs __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.ValueTask? __pending, string @class, global::System.Threading.CancellationToken token, int @event)
         {
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
                 try
                 {
-                    await (__attempt == 1 ? __first : __self.RunCoreAsync(@class, token, @event)).ConfigureAwait(false);
+                    await (__pending ?? __self.RunCoreAsync(@class, token, @event)).ConfigureAwait(false);
                     return;
                 }
                 catch (global::System.Exception __exception) when (__attempt < 2 && !token.IsCancellationRequested && __runtime.IsTransient(__exception))
                 {
+                    __pending = null;
                     await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), token).ConfigureAwait(false);
                 }
             }

@@ -30,17 +30,18 @@ namespace Shop.Storage
 
                 return __RetryAsync(this, this._runtime, __first, key, cancellationToken, fields);
 
-                static async global::System.Threading.Tasks.ValueTask<TResult?> __RetryAsync(global::Shop.Storage.Outer<TKey>.Repository<TValue> __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.ValueTask<TResult?> __first, TKey key, global::System.Threading.CancellationToken cancellationToken, string[] fields)
+                static async global::System.Threading.Tasks.ValueTask<TResult?> __RetryAsync(global::Shop.Storage.Outer<TKey>.Repository<TValue> __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.ValueTask<TResult?>? __pending, TKey key, global::System.Threading.CancellationToken cancellationToken, string[] fields)
                 {
                     var __jitterState = 0d;
                     for (var __attempt = 1; ; __attempt++)
                     {
                         try
                         {
-                            return await (__attempt == 1 ? __first : __self.LoadCoreAsync<TResult>(key, cancellationToken, fields)).ConfigureAwait(false);
+                            return await (__pending ?? __self.LoadCoreAsync<TResult>(key, cancellationToken, fields)).ConfigureAwait(false);
                         }
                         catch (global::System.Exception __exception) when (__attempt < 3 && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
                         {
+                            __pending = null;
                             await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Linear, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
                         }
                     }

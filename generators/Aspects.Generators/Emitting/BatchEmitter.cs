@@ -1,0 +1,95 @@
+using Aspects.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Aspects.Generators.Emitting;
+
+/// <summary>
+/// Writes the <c>[Batched]</c> layer: the declared method hands its key to the method's micro-batcher
+/// (one per instance, or one per type for static methods, created on first use); a generated batch
+/// loader calls the user's batch body once per batch, inside the <c>[Retry]</c>/<c>[RateLimited]</c> layers.
+/// </summary>
+internal static class BatchEmitter
+{
+    public static void EmitBody(SourceWriter writer, MethodModel model, BatchModel batch)
+    {
+        var field = Field(model, batch);
+        writer.Line("// [Batched] up to " + RetryEmitter.Number(batch.MaxBatchSize) + " distinct keys per call of " + model.CoreName
+            + ", flushed " + (batch.MaxDelayMilliseconds == 0 ? "on the next turn of the thread pool" : RetryEmitter.Number(batch.MaxDelayMilliseconds) + " ms after a batch's first key")
+            + "; a missing key " + (batch.ThrowOnMissingKey ? "throws KeyNotFoundException" : "yields default") + ".");
+        writer.Line("var __batcher = " + field + ";");
+        writer.Open("if (__batcher is null)");
+        writer.Line("var __created = new " + BatcherType(batch) + "(");
+        writer.Line("    " + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ",");
+        writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(batch) + ",");
+        writer.Line("    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
+            + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
+            + (batch.ThrowOnMissingKey ? "true" : "false") + " },");
+        writer.Line("    " + model.RuntimeExpression + ".TimeProvider);");
+        writer.Line("__batcher = global::System.Threading.Interlocked.CompareExchange(ref " + field + ", __created, null) ?? __created;");
+        writer.Close();
+        writer.Line();
+        var call = "__batcher.GetAsync(" + batch.KeyParameter + ", " + RetryEmitter.Token(model.CancellationToken) + ")";
+        writer.Line(model.Returns == ReturnKind.ValueTaskOfT
+            ? "return new global::System.Threading.Tasks.ValueTask<" + batch.ValueType + ">(" + call + ");"
+            : "return " + call + ";");
+    }
+
+    /// <summary>The batcher field and the batch loader, written next to the method.</summary>
+    public static void EmitMembers(SourceWriter writer, MethodModel model, BatchModel batch)
+    {
+        var isStatic = model.IsStatic ? "static " : string.Empty;
+        var dictionary = "global::System.Collections.Generic.IReadOnlyDictionary<" + batch.KeyType + ", " + batch.ValueType + ">";
+        writer.Line(MethodEmitter.GeneratedCodeAttribute);
+        writer.Line("private " + isStatic + BatcherType(batch) + "? " + FieldName(batch) + ";");
+        writer.Line();
+        writer.Line(MethodEmitter.GeneratedCodeAttribute);
+        writer.Open("private " + isStatic + "async global::System.Threading.Tasks.Task<" + dictionary + "> " + LoaderName(batch)
+            + "(global::System.Collections.Generic.IReadOnlyList<" + batch.KeyType + "> keys, global::System.Threading.CancellationToken cancellationToken)");
+        if (model.Retry is { } retry)
+        {
+            writer.Line(RetryEmitter.Describe(retry).Replace("attempts;", "attempts of the whole batch;"));
+        }
+
+        if (model.RateLimit is { } rateLimit)
+        {
+            writer.Line(RateLimitEmitter.Describe(rateLimit).Replace("Every attempt", "Every batch attempt"));
+        }
+
+        if (model.Retry is not null || model.RateLimit is not null)
+        {
+            writer.Line("var __runtime = " + model.RuntimeExpression + ";");
+        }
+
+        if (model.Retry is not null)
+        {
+            RetryEmitter.OpenLoop(writer);
+        }
+
+        if (model.RateLimit is { } limit)
+        {
+            writer.Line("await " + RateLimitEmitter.AcquireAsync(limit, RateLimitEmitter.Limiter(limit, "__runtime"), "cancellationToken") + ".ConfigureAwait(false);");
+        }
+
+        var core = (model.IsStatic ? model.SelfType + "." : "this.") + model.CoreName + "(keys" + (batch.CoreTakesToken ? ", cancellationToken" : string.Empty) + ")";
+        writer.Line(batch.CoreReturnsList
+            ? "return global::Aspects.Batching.BatchResults.Align(" + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", keys, await " + core + ".ConfigureAwait(false));"
+            : "return await " + core + ".ConfigureAwait(false);");
+
+        if (model.Retry is { } retryLayer)
+        {
+            RetryEmitter.CloseLoop(writer, retryLayer, "__runtime", "cancellationToken", isAsync: true);
+        }
+
+        writer.Close();
+    }
+
+    private static string BatcherType(BatchModel batch) =>
+        "global::Aspects.Batching.MicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">";
+
+    private static string FieldName(BatchModel batch) => "__aspectsBatcher_" + batch.MemberSuffix;
+
+    private static string LoaderName(BatchModel batch) => "__aspectsLoadBatch_" + batch.MemberSuffix;
+
+    private static string Field(MethodModel model, BatchModel batch) =>
+        (model.IsStatic ? model.SelfType + "." : "this.") + FieldName(batch);
+}
