@@ -75,6 +75,31 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + "asp0012");
 
+    public static readonly DiagnosticDescriptor CachedMethodShape = Error(
+        "ASP0013",
+        "Cached method has the wrong shape",
+        "[Cached] method '{0}' cannot be cached: {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedCacheKey = Error(
+        "ASP0014",
+        "Parameter cannot be part of a cache key",
+        "Parameter '{0}' of type '{1}' cannot be part of the cache key of '{2}': mark it [NotCacheKey], or make '{1}' implement ISpanFormattable and IEquatable<{1}>");
+
+    public static readonly DiagnosticDescriptor InvalidationTargetNotFound = Error(
+        "ASP0015",
+        "InvalidatesCache names no single cached method",
+        "[InvalidatesCache] names '{0}', {1}: name one [Cached] method of the same type with nameof(...)");
+
+    public static readonly DiagnosticDescriptor InvalidationKeyMismatch = Error(
+        "ASP0016",
+        "InvalidatesCache cannot form the key to evict",
+        "'{0}' cannot evict entries of '{1}': it needs a parameter '{2}' of type '{3}', as in the cache key of '{1}'");
+
+    public static readonly DiagnosticDescriptor ConflictingAspects = Error(
+        "ASP0017",
+        "Conflicting aspects",
+        "Method '{0}' combines [{1}] with [{2}], which makes no sense: {3}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -12,7 +12,7 @@ internal static class BatchEmitter
 {
     public static void EmitBody(SourceWriter writer, MethodModel model, BatchModel batch)
     {
-        var field = Field(model, batch);
+        var field = Field(model);
         writer.Line("// [Batched] up to " + RetryEmitter.Number(batch.MaxBatchSize) + " distinct keys per call of " + model.CoreName
             + ", flushed " + (batch.MaxDelayMilliseconds == 0 ? "on the next turn of the thread pool" : RetryEmitter.Number(batch.MaxDelayMilliseconds) + " ms after a batch's first key")
             + "; a missing key " + (batch.ThrowOnMissingKey ? "throws KeyNotFoundException" : "yields default") + ".");
@@ -20,7 +20,7 @@ internal static class BatchEmitter
         writer.Open("if (__batcher is null)");
         writer.Line("var __created = new " + BatcherType(batch) + "(");
         writer.Line("    " + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ",");
-        writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(batch) + ",");
+        writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(model) + ",");
         writer.Line("    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
             + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
             + (batch.ThrowOnMissingKey ? "true" : "false") + " },");
@@ -40,10 +40,10 @@ internal static class BatchEmitter
         var isStatic = model.IsStatic ? "static " : string.Empty;
         var dictionary = "global::System.Collections.Generic.IReadOnlyDictionary<" + batch.KeyType + ", " + batch.ValueType + ">";
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Line("private " + isStatic + BatcherType(batch) + "? " + FieldName(batch) + ";");
+        writer.Line("private " + isStatic + BatcherType(batch) + "? " + FieldName(model) + ";");
         writer.Line();
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Open("private " + isStatic + "async global::System.Threading.Tasks.Task<" + dictionary + "> " + LoaderName(batch)
+        writer.Open("private " + isStatic + "async global::System.Threading.Tasks.Task<" + dictionary + "> " + LoaderName(model)
             + "(global::System.Collections.Generic.IReadOnlyList<" + batch.KeyType + "> keys, global::System.Threading.CancellationToken cancellationToken)");
         if (model.Retry is { } retry)
         {
@@ -86,10 +86,10 @@ internal static class BatchEmitter
     private static string BatcherType(BatchModel batch) =>
         "global::Aspects.Batching.MicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">";
 
-    private static string FieldName(BatchModel batch) => "__aspectsBatcher_" + batch.MemberSuffix;
+    private static string FieldName(MethodModel model) => "__aspectsBatcher_" + model.MemberSuffix;
 
-    private static string LoaderName(BatchModel batch) => "__aspectsLoadBatch_" + batch.MemberSuffix;
+    private static string LoaderName(MethodModel model) => "__aspectsLoadBatch_" + model.MemberSuffix;
 
-    private static string Field(MethodModel model, BatchModel batch) =>
-        (model.IsStatic ? model.SelfType + "." : "this.") + FieldName(batch);
+    private static string Field(MethodModel model) =>
+        (model.IsStatic ? model.SelfType + "." : "this.") + FieldName(model);
 }

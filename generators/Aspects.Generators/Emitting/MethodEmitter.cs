@@ -27,24 +27,46 @@ internal static class MethodEmitter
             writer.Open(declaration);
         }
 
-        writer.Line(GeneratedCodeAttribute);
-        writer.Line(Signature(model));
-        foreach (var constraint in model.Constraints)
-        {
-            writer.Line("    " + constraint);
-        }
+        var hasOuterLayer = model.Cache is not null || !model.Invalidations.IsEmpty;
+        var hasInnerLayers = model.Batch is not null || model.Retry is not null || model.RateLimit is not null;
+        var innerName = hasInnerLayers ? "__aspectsInner_" + model.MemberSuffix : model.CoreName;
+        var isAsyncImplementation = model.Cache is null && !model.Invalidations.IsEmpty && model.Returns.IsAsync();
 
+        writer.Line(GeneratedCodeAttribute);
+        WriteDeclaration(writer, model, Signature(model, isAsyncImplementation));
         writer.Open();
-        if (model.Batch is { } batch)
+        if (model.Cache is { } cache)
         {
-            BatchEmitter.EmitBody(writer, model, batch);
+            CacheEmitter.EmitCachedBody(writer, model, cache, innerName);
+        }
+        else if (!model.Invalidations.IsEmpty)
+        {
+            CacheEmitter.EmitInvalidatingBody(writer, model, Call(model, innerName, receiver: model.IsStatic ? model.SelfType : "this"));
         }
         else
         {
-            AttemptEmitter.Emit(writer, model);
+            EmitInnerLayers(writer, model);
         }
 
         writer.Close();
+
+        if (hasOuterLayer && hasInnerLayers)
+        {
+            // The outer cache layer calls the inner layers through a private method of the same shape.
+            writer.Line();
+            writer.Line(GeneratedCodeAttribute);
+            WriteDeclaration(writer, model, "private " + (model.IsStatic ? "static " : string.Empty) + model.ReturnType + " " + innerName + model.TypeParameters + "(" + ParameterList(model) + ")");
+            writer.Open();
+            EmitInnerLayers(writer, model);
+            writer.Close();
+        }
+
+        if (model.Cache is { } cacheMembers)
+        {
+            writer.Line();
+            CacheEmitter.EmitMembers(writer, model, cacheMembers);
+        }
+
         if (model.Batch is { } batchMembers)
         {
             writer.Line();
@@ -64,12 +86,41 @@ internal static class MethodEmitter
         return writer.ToString();
     }
 
-    /// <summary>The implementing declaration: the user's modifiers, types and names, without default values.</summary>
-    private static string Signature(MethodModel model)
+    /// <summary>The layers under the cache: batching, or retry and rate limiting around one call.</summary>
+    private static void EmitInnerLayers(SourceWriter writer, MethodModel model)
     {
-        var modifiers = model.Modifiers.Length == 0 ? "partial " : model.Modifiers + " partial ";
+        if (model.Batch is { } batch)
+        {
+            BatchEmitter.EmitBody(writer, model, batch);
+        }
+        else if (model.Retry is not null || model.RateLimit is not null)
+        {
+            AttemptEmitter.Emit(writer, model);
+        }
+        else
+        {
+            writer.Line("return " + CoreCall(model, fromStaticHelper: false) + ";");
+        }
+    }
+
+    private static void WriteDeclaration(SourceWriter writer, MethodModel model, string declaration)
+    {
+        writer.Line(declaration);
+        foreach (var constraint in model.Constraints)
+        {
+            writer.Line("    " + constraint);
+        }
+    }
+
+    /// <summary>The implementing declaration: the user's modifiers, types and names, without default values.</summary>
+    private static string Signature(MethodModel model, bool isAsync)
+    {
+        var modifiers = (model.Modifiers.Length == 0 ? string.Empty : model.Modifiers + " ") + (isAsync ? "async " : string.Empty) + "partial ";
         return modifiers + model.ReturnType + " " + model.Name + model.TypeParameters + "(" + ParameterList(model) + ")";
     }
+
+    private static string Call(MethodModel model, string name, string receiver) =>
+        receiver + "." + name + model.TypeParameters + "(" + ArgumentList(model) + ")";
 
     public static string ParameterList(MethodModel model) =>
         string.Join(", ", model.Parameters.Select(p => p.Prefix + p.Type + " " + p.Name));

@@ -18,6 +18,10 @@ namespace Aspects.Generators.Model;
 /// <param name="RuntimeExpression">The C# expression that yields the <c>AspectRuntime</c> in the method's scope.</param>
 /// <param name="CancellationToken">The name of the caller's <c>CancellationToken</c> parameter, or <see langword="null"/>.</param>
 /// <param name="FullName">The method's full name (<c>Namespace.Type.Method</c>), for telemetry and default limiter names.</param>
+/// <param name="MemberSuffix">Names the members generated next to the method (the method name, numbered for overloads).</param>
+/// <param name="Accessibility">The method's accessibility keywords, for generated companion methods.</param>
+/// <param name="Cache">The <c>[Cached]</c> settings, or <see langword="null"/>.</param>
+/// <param name="Invalidations">The caches that <c>[InvalidatesCache]</c> evicts after the method succeeds.</param>
 /// <param name="Batch">The <c>[Batched]</c> settings, or <see langword="null"/>.</param>
 /// <param name="Retry">The <c>[Retry]</c> settings, or <see langword="null"/>.</param>
 /// <param name="RateLimit">The <c>[RateLimited]</c> settings, or <see langword="null"/>.</param>
@@ -39,6 +43,10 @@ internal sealed record MethodModel(
     string RuntimeExpression,
     string? CancellationToken,
     string FullName,
+    string MemberSuffix,
+    string Accessibility,
+    CacheModel? Cache,
+    EquatableArray<InvalidationModel> Invalidations,
     BatchModel? Batch,
     RetryModel? Retry,
     RateLimitModel? RateLimit);
@@ -64,6 +72,40 @@ internal sealed record RetryModel(
     bool Jitter,
     EquatableArray<string> Handle);
 
+/// <summary>The <c>[Cached]</c> settings of a method, already validated.</summary>
+/// <param name="Key">How the cache key is formed.</param>
+/// <param name="ValueType">The cached value type (the <c>T</c> of <c>Task&lt;T&gt;</c>).</param>
+/// <param name="DurationSeconds">Overall time to live.</param>
+/// <param name="LocalDurationSeconds">Time to live in process (resolved).</param>
+/// <param name="Tags">Tags for invalidation.</param>
+/// <param name="Policy">The configuration policy name, or <see langword="null"/>.</param>
+internal sealed record CacheModel(
+    CacheKeyModel Key,
+    string ValueType,
+    int DurationSeconds,
+    int LocalDurationSeconds,
+    EquatableArray<string> Tags,
+    string? Policy);
+
+/// <summary>The key of a cached method: its key parameters, in order.</summary>
+/// <param name="Parts">The key parameters.</param>
+/// <param name="WrapSingle">Whether a single key is wrapped in a one-element tuple (it may be null).</param>
+internal sealed record CacheKeyModel(EquatableArray<CacheKeyPart> Parts, bool WrapSingle);
+
+/// <summary>One parameter of a cache key and how its L2 text is written.</summary>
+/// <param name="Parameter">The parameter name.</param>
+/// <param name="Type">The fully qualified type.</param>
+/// <param name="Writer">How <c>CacheKeyBuilder</c> writes it: <c>String</c>, <c>Bool</c> or <c>Formattable</c>.</param>
+/// <param name="Format">The format string for formattable values, or <see langword="null"/>.</param>
+/// <param name="IsNullableValueType">Whether the type is <c>Nullable&lt;T&gt;</c>.</param>
+internal sealed record CacheKeyPart(string Parameter, string Type, string Writer, string? Format, bool IsNullableValueType);
+
+/// <summary>A cache that a method evicts after it succeeds (<c>[InvalidatesCache]</c>).</summary>
+/// <param name="TargetSuffix">The member suffix of the cached method (names its definition and key builder).</param>
+/// <param name="Key">The cached method's key, whose parameter names this method has too.</param>
+/// <param name="ValueType">The cached value type.</param>
+internal sealed record InvalidationModel(string TargetSuffix, CacheKeyModel Key, string ValueType);
+
 /// <summary>The <c>[RateLimited]</c> settings of a method, already validated and resolved.</summary>
 /// <param name="Name">The bucket name (the attribute's, or the method's full name).</param>
 /// <param name="PermitsPerSecond">The refill rate, as C# source text (round-trippable).</param>
@@ -88,7 +130,6 @@ internal sealed record RateLimitModel(
 /// <param name="ThrowOnMissingKey">Whether a key missing from the body's result fails its caller.</param>
 /// <param name="CoreReturnsList">Whether the body returns values aligned with the keys instead of a dictionary.</param>
 /// <param name="CoreTakesToken">Whether the body takes a <c>CancellationToken</c>.</param>
-/// <param name="MemberSuffix">Names the generated batcher field and batch loader of this method (the method name, numbered for overloads).</param>
 internal sealed record BatchModel(
     string KeyType,
     string ValueType,
@@ -97,8 +138,7 @@ internal sealed record BatchModel(
     int MaxDelayMilliseconds,
     bool ThrowOnMissingKey,
     bool CoreReturnsList,
-    bool CoreTakesToken,
-    string MemberSuffix);
+    bool CoreTakesToken);
 
 /// <summary>The shapes of return value the wrappers support.</summary>
 internal enum ReturnKind

@@ -3,6 +3,12 @@ namespace Aspects.Generators.Parsing;
 /// <summary>Metadata names of the runtime types the generator recognizes.</summary>
 internal static class AttributeNames
 {
+    public const string Cached = "Aspects.CachedAttribute";
+
+    public const string InvalidatesCache = "Aspects.InvalidatesCacheAttribute";
+
+    public const string NotCacheKey = "Aspects.NotCacheKeyAttribute";
+
     public const string Batched = "Aspects.BatchedAttribute";
 
     public const string Retry = "Aspects.RetryAttribute";
@@ -10,7 +16,7 @@ internal static class AttributeNames
     public const string RateLimited = "Aspects.RateLimitedAttribute";
 
     /// <summary>Aspect attributes from the outermost layer to the innermost: the order they compose in.</summary>
-    public static readonly string[] Composition = [Batched, Retry, RateLimited];
+    public static readonly string[] Composition = [Cached, InvalidatesCache, Batched, Retry, RateLimited];
 
     /// <summary><c>Aspects.RetryAttribute</c> → <c>Retry</c>, as users write it.</summary>
     public static string ShortName(string metadataName)

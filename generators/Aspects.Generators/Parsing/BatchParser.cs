@@ -17,7 +17,6 @@ internal static class BatchParser
         MethodDeclarationSyntax syntax,
         KnownTypes known,
         string coreName,
-        string memberSuffix,
         List<DiagnosticInfo> diagnostics)
     {
         var maxBatchSize = reader.Get("MaxBatchSize", 100);
@@ -86,8 +85,7 @@ internal static class BatchParser
                         maxDelay,
                         throwOnMissingKey,
                         shape.ReturnsList,
-                        shape.TakesToken,
-                        memberSuffix);
+                        shape.TakesToken);
             }
         }
 

@@ -17,7 +17,13 @@ internal sealed class KnownTypes
         ReadOnlyList = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
         ReadOnlyDictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
         Dictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
+        SpanFormattable = compilation.GetTypeByMetadataName("System.ISpanFormattable");
+        Equatable = compilation.GetTypeByMetadataName("System.IEquatable`1");
     }
+
+    public INamedTypeSymbol? SpanFormattable { get; }
+
+    public INamedTypeSymbol? Equatable { get; }
 
     public INamedTypeSymbol? ReadOnlyList { get; }
 

@@ -91,6 +91,8 @@ internal static class MethodParser
 
         var fullName = FullNameOf(method);
         var memberSuffix = MemberSuffixOf(method);
+        CacheModel? cache = null;
+        var invalidations = new List<InvalidationModel>();
         BatchModel? batch = null;
         RetryModel? retry = null;
         RateLimitModel? rateLimit = null;
@@ -101,9 +103,19 @@ internal static class MethodParser
             var reader = new AttributeReader(attribute, diagnostics, cancellationToken);
             switch (attribute.AttributeClass?.ToDisplayString())
             {
+                case AttributeNames.Cached:
+                    cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics);
+                    break;
+                case AttributeNames.InvalidatesCache:
+                    if (CacheParser.ParseInvalidation(attribute, method, syntax, known, diagnostics, cancellationToken) is { } invalidation)
+                    {
+                        invalidations.Add(invalidation);
+                    }
+
+                    break;
                 case AttributeNames.Batched:
                     batched = true;
-                    batch = BatchParser.Parse(reader, method, syntax, known, coreName, memberSuffix, diagnostics);
+                    batch = BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
                     break;
                 case AttributeNames.Retry:
                     retry = RetryParser.Parse(reader, known);
@@ -117,6 +129,14 @@ internal static class MethodParser
 
                     break;
             }
+        }
+
+        var names = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).ToList();
+        if (names.Contains(AttributeNames.Cached) && names.Contains(AttributeNames.InvalidatesCache))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ConflictingAspects, location, method.Name, "Cached", "InvalidatesCache",
+                "a cached call may not run at all, so it cannot be relied on to evict anything; put [InvalidatesCache] on the method that changes the data"));
         }
 
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
@@ -152,6 +172,10 @@ internal static class MethodParser
                 ? Escape(token.Name)
                 : null,
             FullName: fullName,
+            MemberSuffix: memberSuffix,
+            Accessibility: string.Join(" ", syntax.Modifiers.Where(m => SyntaxFacts.IsAccessibilityModifier(m.Kind())).Select(m => m.Text)),
+            Cache: cache,
+            Invalidations: invalidations.ToEquatableArray(),
             Batch: batch,
             Retry: retry,
             RateLimit: rateLimit);
@@ -407,7 +431,7 @@ internal static class MethodParser
     /// The method name, numbered in declaration order when it is overloaded, so generated files and
     /// members stay unique and stable.
     /// </summary>
-    private static string MemberSuffixOf(IMethodSymbol method)
+    public static string MemberSuffixOf(IMethodSymbol method)
     {
         var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
             .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)

@@ -1,0 +1,185 @@
+using Aspects.Generators.Diagnostics;
+using Aspects.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Aspects.Generators.Parsing;
+
+/// <summary>Reads <c>[Cached]</c> and <c>[InvalidatesCache]</c>, and works out how cache keys are formed.</summary>
+internal static class CacheParser
+{
+    public static CacheModel? ParseCached(
+        AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics)
+    {
+        var duration = reader.Get("DurationSeconds", 300);
+        var local = reader.Get("LocalDurationSeconds", 0);
+        var policy = reader.Get<string?>("Policy", null);
+        var tags = reader.GetArray("Tags").Select(t => t.Value as string).ToList();
+        if (duration < 1)
+        {
+            reader.Invalid("DurationSeconds", duration, "an entry lives at least 1 second");
+        }
+
+        if (local < 0 || local > duration)
+        {
+            reader.Invalid("LocalDurationSeconds", local, "use 0 for the default min(DurationSeconds, 60), or a value from 1 to DurationSeconds (" + duration + ")");
+        }
+
+        if (tags.Any(t => string.IsNullOrWhiteSpace(t)))
+        {
+            reader.Invalid("Tags", "[" + string.Join(", ", tags.Select(t => t is null ? "null" : "\"" + t + "\"")) + "]", "a tag is a non-empty name");
+        }
+
+        var valueType = ResultType(method, known);
+        string? problem = valueType is null
+            ? "it returns '" + (method.ReturnsVoid ? "void" : method.ReturnType.Short()) + "', which has no result to cache; return Task<T> or ValueTask<T>"
+            : method.IsGenericMethod
+                ? "generic methods cannot be cached yet; make the types concrete"
+                : null;
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CachedMethodShape, syntax.Identifier.GetLocation(), method.Name, problem));
+            return null;
+        }
+
+        var key = KeyOf(method, syntax, known, diagnostics);
+        if (key is null || reader.HasErrors)
+        {
+            return null;
+        }
+
+        return new CacheModel(
+            key,
+            valueType!.Qualified(),
+            duration,
+            local == 0 ? Math.Min(duration, 60) : local,
+            tags.Select(t => t!).ToEquatableArray(),
+            policy);
+    }
+
+    public static InvalidationModel? ParseInvalidation(
+        AttributeData attribute, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? syntax.Identifier.GetLocation();
+        var name = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? string.Empty;
+        var targets = method.ContainingType.GetMembers(name).OfType<IMethodSymbol>()
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.Cached))
+            .ToList();
+        if (targets.Count != 1)
+        {
+            var why = targets.Count == 0
+                ? "which is not a [Cached] method of '" + method.ContainingType.Name + "'"
+                : "which names " + targets.Count + " [Cached] overloads";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidationTargetNotFound, location, name, why));
+            return null;
+        }
+
+        var target = targets[0];
+        var targetSyntax = target.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        var valueType = ResultType(target, known);
+        var key = targetSyntax is null ? null : KeyOf(target, targetSyntax, known, diagnostics: null);
+        if (valueType is null || key is null || target.IsGenericMethod)
+        {
+            // The cached method reports its own error; nothing can be evicted until it is fixed.
+            return null;
+        }
+
+        foreach (var part in key.Parts)
+        {
+            var parameter = method.Parameters.FirstOrDefault(p => MethodParser.Escape(p.Name) == part.Parameter);
+            if (parameter is null || parameter.Type.Qualified() != part.Type)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InvalidationKeyMismatch, location, method.Name, target.Name, part.Parameter.TrimStart('@'), ShortTypeOf(target, part.Parameter)));
+                return null;
+            }
+        }
+
+        return new InvalidationModel(MethodParser.MemberSuffixOf(target), key, valueType.Qualified());
+    }
+
+    private static ITypeSymbol? ResultType(IMethodSymbol method, KnownTypes known) =>
+        method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } task
+        && (SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.TaskOfT)
+            || SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.ValueTaskOfT))
+            ? task.TypeArguments[0]
+            : null;
+
+    private static string ShortTypeOf(IMethodSymbol method, string parameter) =>
+        method.Parameters.First(p => MethodParser.Escape(p.Name) == parameter).Type.Short();
+
+    /// <summary>
+    /// The key parameters: every parameter but <c>CancellationToken</c>s and <c>[NotCacheKey]</c> ones.
+    /// Reports unsupported key types when <paramref name="diagnostics"/> is given.
+    /// </summary>
+    private static CacheKeyModel? KeyOf(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo>? diagnostics)
+    {
+        var parts = new List<CacheKeyPart>();
+        var ok = true;
+        foreach (var parameter in method.Parameters)
+        {
+            if (SymbolEqualityComparer.Default.Equals(parameter.Type, known.CancellationToken)
+                || parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.NotCacheKey))
+            {
+                continue;
+            }
+
+            var part = PartOf(parameter, known);
+            if (part is null)
+            {
+                ok = false;
+                diagnostics?.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnsupportedCacheKey,
+                    parameter.Ordinal < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[parameter.Ordinal].GetLocation() : syntax.Identifier.GetLocation(),
+                    parameter.Name,
+                    parameter.Type.Short(),
+                    method.Name));
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        // A lone key that may be null (a nullable reference or Nullable<T>) is wrapped in a one-element
+        // tuple, because dictionary keys must not be null.
+        var wrap = parts.Count == 1
+            && (parts[0].IsNullableValueType || method.Parameters.First(p => MethodParser.Escape(p.Name) == parts[0].Parameter) is { Type.IsReferenceType: true, NullableAnnotation: not NullableAnnotation.NotAnnotated });
+        return new CacheKeyModel(parts.ToEquatableArray(), wrap);
+    }
+
+    private static CacheKeyPart? PartOf(IParameterSymbol parameter, KnownTypes known)
+    {
+        var type = parameter.Type;
+        var name = MethodParser.Escape(parameter.Name);
+        var qualified = type.Qualified();
+        var isNullable = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        var inner = isNullable ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        return inner.SpecialType switch
+        {
+            SpecialType.System_String => new CacheKeyPart(name, qualified, "String", null, false),
+            SpecialType.System_Boolean => new CacheKeyPart(name, qualified, "Bool", null, isNullable),
+            SpecialType.System_Single or SpecialType.System_Double => new CacheKeyPart(name, qualified, "Formattable", "R", isNullable),
+            SpecialType.System_DateTime => new CacheKeyPart(name, qualified, "Formattable", "O", isNullable),
+            _ when inner.TypeKind == TypeKind.Enum => new CacheKeyPart(name, qualified, "Formattable", "D", isNullable),
+            _ when Implements(inner, known.SpanFormattable) && ImplementsEquatable(inner, known) =>
+                new CacheKeyPart(name, qualified, "Formattable", RoundTripFormat(inner), isNullable),
+            _ => null,
+        };
+    }
+
+    /// <summary>Date and time types format culture-dependently by default; "O" is invariant and round-trips.</summary>
+    private static string? RoundTripFormat(ITypeSymbol type) =>
+        type.ToDisplayString() is "System.DateTimeOffset" or "System.DateOnly" or "System.TimeOnly" ? "O" : null;
+
+    private static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface) =>
+        @interface is not null && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, @interface));
+
+    private static bool ImplementsEquatable(ITypeSymbol type, KnownTypes known) =>
+        type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, known.Equatable)
+            && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type));
+}
