@@ -43,8 +43,8 @@ public class DiagnosticTests
             }
             """);
         var diagnostics = run.Diagnostics.Where(d => d.Id == "ASP0002").ToList();
-        Assert.Equal(["Outer", "Service"], diagnostics.Select(d => LocatedText(run, d)).Order());
-        Assert.Contains("add the 'partial' modifier to 'Service'", diagnostics.Single(d => LocatedText(run, d) == "Service").GetMessage());
+        Assert.Equal(["Outer", "Service"], diagnostics.Select(run.LocatedText).Order());
+        Assert.Contains("add the 'partial' modifier to 'Service'", diagnostics.Single(d => run.LocatedText(d) == "Service").GetMessage());
     }
 
     [Fact]
@@ -207,19 +207,10 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         if (at is not null)
         {
-            Assert.Equal(at, LocatedText(run, diagnostic));
+            Assert.Equal(at, run.LocatedText(diagnostic));
         }
 
         Assert.Empty(run.Sources);
         return diagnostic;
-    }
-
-    /// <summary>The source text a diagnostic points at (generator diagnostics carry file locations, not trees).</summary>
-    private static string LocatedText(GeneratorRun run, Diagnostic diagnostic)
-    {
-        var path = diagnostic.Location.GetLineSpan().Path;
-        var tree = run.Output.SyntaxTrees.FirstOrDefault(t => t.FilePath == path);
-        Assert.True(tree is not null, $"{diagnostic.Id} points at '{path}', which is not a source file of the compilation.");
-        return tree.GetText().ToString(diagnostic.Location.SourceSpan);
     }
 }

@@ -63,6 +63,15 @@ internal sealed record GeneratorRun(GeneratorDriverRunResult Result, Compilation
     public ImmutableArray<Diagnostic> CompilationProblems =>
         [.. Diagnostics.Concat(Output.GetDiagnostics()).Where(d => d.Severity >= DiagnosticSeverity.Warning)];
 
+    /// <summary>The source text a diagnostic points at (generator diagnostics carry file locations, not trees).</summary>
+    public string LocatedText(Diagnostic diagnostic)
+    {
+        var path = diagnostic.Location.GetLineSpan().Path;
+        var tree = Output.SyntaxTrees.FirstOrDefault(t => t.FilePath == path);
+        Assert.True(tree is not null, $"{diagnostic.Id} points at '{path}', which is not a source file of the compilation.");
+        return tree.GetText().ToString(diagnostic.Location.SourceSpan);
+    }
+
     public IReadOnlyList<GeneratedSourceResult> Sources => Result.Results.SelectMany(r => r.GeneratedSources).ToList();
 
     /// <summary>Asserts that the generated program compiles with no error and no warning.</summary>
