@@ -1,3 +1,4 @@
+using Aspects.Batching;
 using Aspects.Retrying;
 using Microsoft.Extensions.Logging;
 
@@ -87,4 +88,22 @@ public sealed class AspectRuntime
     /// <param name="cancellationToken">The caller's token; cancelling it ends the wait with <see cref="OperationCanceledException"/>.</param>
     public void Delay(TimeSpan delay, CancellationToken cancellationToken) =>
         DelayAsync(delay, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Creates the <see cref="MicroBatcher{TKey, TValue}"/> of one <c>[Batched]</c> method (of one instance) on this
+    /// runtime's <see cref="TimeProvider"/>, logging to a logger of category <c>Aspects.Batching</c> from <see cref="LoggerFactory"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key of one call.</typeparam>
+    /// <typeparam name="TValue">The value of one key.</typeparam>
+    /// <param name="name">The method's name (<c>Namespace.Type.Method</c>).</param>
+    /// <param name="load">Loads one batch of distinct keys.</param>
+    /// <param name="options">The batcher's settings.</param>
+    /// <returns>A new batcher.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
+    public MicroBatcher<TKey, TValue> CreateMicroBatcher<TKey, TValue>(
+        string name,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
+        MicroBatcherOptions options)
+        where TKey : notnull =>
+        new(name, load, options, TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"));
 }

@@ -1,0 +1,562 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
+using Aspects.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Aspects.Batching;
+
+/// <summary>
+/// Collects single-key calls into batches, loads each batch once and hands every caller its value: the
+/// runtime of <c>[Batched]</c>. One instance serves one method (of one instance, for instance methods).
+/// </summary>
+/// <remarks>
+/// <para>
+/// A batch opens with its first call and is flushed when it holds <see cref="MicroBatcherOptions.MaxBatchSize"/>
+/// distinct keys or <see cref="MicroBatcherOptions.MaxDelay"/> later on the given <see cref="TimeProvider"/>,
+/// whichever comes first. Keys are compared with <see cref="EqualityComparer{T}.Default"/>; callers of the same
+/// key in one batch share one entry of the load's key list. Each caller's key is looked up in the load's result:
+/// a missing key yields <see langword="default"/>, or <see cref="KeyNotFoundException"/> with
+/// <see cref="MicroBatcherOptions.ThrowOnMissingKey"/>. A load that throws fails exactly the callers of its batch.
+/// </para>
+/// <para>
+/// A caller's cancellation completes only that caller's task as cancelled. The load's token is cancelled
+/// only when every caller of the batch has cancelled (never when one of them could not cancel), and a batch whose
+/// callers all cancelled before it started is not loaded at all.
+/// </para>
+/// <para>
+/// No thread waits: callers get a task, flushes run on timers or the thread pool. At most
+/// <see cref="MicroBatcherOptions.MaxConcurrentBatches"/> loads run at once, at most
+/// <see cref="MicroBatcherOptions.MaxQueuedBatches"/> flushed batches wait for a slot, and beyond that calls fail
+/// fast with <see cref="MicroBatcherOverloadedException"/>, so memory stays bounded under overload.
+/// </para>
+/// </remarks>
+/// <typeparam name="TKey">The key of one call.</typeparam>
+/// <typeparam name="TValue">The value of one key.</typeparam>
+public sealed class MicroBatcher<TKey, TValue>
+    where TKey : notnull
+{
+    private static readonly Histogram<int> BatchSize = AspectsTelemetry.Meter.CreateHistogram<int>(
+        "aspects.batch.size", unit: "{key}", description: "Distinct keys per batch load.");
+
+    private static readonly Counter<long> BatchCalls = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.batch.calls", unit: "{call}", description: "Calls served by batch loads (duplicates included).");
+
+    private static readonly Counter<long> BatchFailures = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.batch.failures", unit: "{batch}", description: "Batch loads that failed.");
+
+    private static readonly Counter<long> BatchRejections = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.batch.rejections", unit: "{call}", description: "Calls rejected because too many batches were queued.");
+
+    // Static so that scheduling a flush allocates no delegate.
+    private static readonly TimerCallback OnTimer = static state => ((Batch)state!).Owner.Flush((Batch)state);
+
+    private static readonly Action<object?, CancellationToken> OnCallerCanceled =
+        static (state, token) => ((Waiter)state!).Cancel(token);
+
+    private readonly string _name;
+    private readonly Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> _load;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly int _maxBatchSize;
+    private readonly TimeSpan _maxDelay;
+    private readonly bool _throwOnMissingKey;
+    private readonly int _maxConcurrentBatches;
+    private readonly int _maxQueuedBatches;
+    private readonly KeyValuePair<string, object?> _methodTag;
+
+    // Guards _open, _running, _queued and every batch's State, Live and Cts. Held only for bookkeeping:
+    // loads, timers, thread-pool hand-offs and task completions all happen outside it.
+    private readonly Lock _gate = new();
+    private readonly Queue<Batch> _queued = new();
+    private Batch? _open;
+    private int _running;
+    private bool _overloadLogged;
+
+    /// <summary>Creates a batcher that logs nowhere.</summary>
+    /// <param name="name">The method's name (<c>Namespace.Type.Method</c>) for telemetry, logs and error messages.</param>
+    /// <param name="load">Loads one batch: called once per batch with its distinct keys; may leave keys out of its result.</param>
+    /// <param name="options">The settings, validated and copied here.</param>
+    /// <param name="timeProvider">The clock of <see cref="MicroBatcherOptions.MaxDelay"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
+    public MicroBatcher(
+        string name,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
+        MicroBatcherOptions options,
+        TimeProvider timeProvider)
+        : this(name, load, options, timeProvider, NullLogger.Instance)
+    {
+    }
+
+    /// <summary>Creates a batcher that logs failed batches and overload to <paramref name="logger"/>.</summary>
+    /// <param name="name">The method's name (<c>Namespace.Type.Method</c>) for telemetry, logs and error messages.</param>
+    /// <param name="load">Loads one batch: called once per batch with its distinct keys; may leave keys out of its result.</param>
+    /// <param name="options">The settings, validated and copied here.</param>
+    /// <param name="timeProvider">The clock of <see cref="MicroBatcherOptions.MaxDelay"/>.</param>
+    /// <param name="logger">Where failures and overload are logged.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
+    public MicroBatcher(
+        string name,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
+        MicroBatcherOptions options,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (options.MaxBatchSize < 1)
+        {
+            throw OutOfRange(nameof(MicroBatcherOptions.MaxBatchSize), options.MaxBatchSize, "must be at least 1");
+        }
+
+        if (options.MaxDelay < TimeSpan.Zero || options.MaxDelay > MicroBatcherOptions.MaxDelayLimit)
+        {
+            throw OutOfRange(nameof(MicroBatcherOptions.MaxDelay), options.MaxDelay, $"must be between 0 and {MicroBatcherOptions.MaxDelayLimit}");
+        }
+
+        if (options.MaxConcurrentBatches < 1)
+        {
+            throw OutOfRange(nameof(MicroBatcherOptions.MaxConcurrentBatches), options.MaxConcurrentBatches, "must be at least 1");
+        }
+
+        if (options.MaxQueuedBatches < 1)
+        {
+            throw OutOfRange(nameof(MicroBatcherOptions.MaxQueuedBatches), options.MaxQueuedBatches, "must be at least 1");
+        }
+
+        _name = name;
+        _load = load;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _maxBatchSize = options.MaxBatchSize;
+        _maxDelay = options.MaxDelay;
+        _throwOnMissingKey = options.ThrowOnMissingKey;
+        _maxConcurrentBatches = options.MaxConcurrentBatches;
+        _maxQueuedBatches = options.MaxQueuedBatches;
+        _methodTag = new KeyValuePair<string, object?>("aspects.method", name);
+    }
+
+    /// <summary>The method's name given at construction.</summary>
+    public string Name => _name;
+
+    /// <summary>
+    /// Joins the open batch (opening one when there is none) and returns a task completed with
+    /// <paramref name="key"/>'s value when that batch has been loaded.
+    /// </summary>
+    /// <param name="key">The key to load.</param>
+    /// <param name="cancellationToken">
+    /// Cancels this call only: its task completes as cancelled at once; the batch goes on for its other callers.
+    /// </param>
+    /// <returns>
+    /// The key's value; <see langword="default"/> when the load's result lacks the key (unless
+    /// <see cref="MicroBatcherOptions.ThrowOnMissingKey"/>); faulted with the load's exception when the batch failed;
+    /// faulted with <see cref="MicroBatcherOverloadedException"/> when too many batches are queued.
+    /// </returns>
+    public Task<TValue> GetAsync(TKey key, CancellationToken cancellationToken)
+    {
+        if (key is null)
+        {
+            throw new ArgumentNullException(nameof(key));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TValue>(cancellationToken);
+        }
+
+        var waiter = new Waiter();
+        Batch? batch;
+        Batch? opened = null;
+        Batch? full = null;
+        bool fullMayStart = false;
+        int queued = 0;
+        bool logOverload = false;
+        lock (_gate)
+        {
+            batch = _open;
+            if (batch is null)
+            {
+                queued = _queued.Count;
+                if (queued < _maxQueuedBatches)
+                {
+                    batch = opened = _open = new Batch(this);
+                    _overloadLogged = false;
+                }
+                else
+                {
+                    logOverload = !_overloadLogged;
+                    _overloadLogged = true;
+                }
+            }
+
+            if (batch is not null)
+            {
+                batch.Add(key, waiter, cancellationToken.CanBeCanceled);
+                if (batch.Keys.Count >= _maxBatchSize)
+                {
+                    full = batch;
+                    fullMayStart = CloseLocked(batch);
+                }
+            }
+        }
+
+        if (batch is null)
+        {
+            return Reject(queued, logOverload);
+        }
+
+        if (full is not null)
+        {
+            // The caller that fills a batch does not run its load: the load's synchronous part would delay this
+            // caller, and it might hold locks of its own. The thread pool starts it instead.
+            full.Timer?.Dispose();
+            if (fullMayStart)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(full, preferLocal: false);
+            }
+        }
+
+        if (opened is not null && opened != full)
+        {
+            ScheduleFlush(opened);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.UnsafeRegister(OnCallerCanceled, waiter);
+
+            // The batch may have completed this waiter before the registration was visible to it; then nobody else
+            // unregisters. The fence keeps the store above from moving after the read below.
+            Interlocked.MemoryBarrier();
+            if (waiter.Task.IsCompleted)
+            {
+                waiter.Registration.Unregister();
+            }
+        }
+
+        return waiter.Task;
+    }
+
+    private Task<TValue> Reject(int queued, bool log)
+    {
+        BatchRejections.Add(1, _methodTag);
+        if (log)
+        {
+            MicroBatcherLog.Overloaded(_logger, _name, queued);
+        }
+
+        return Task.FromException<TValue>(new MicroBatcherOverloadedException(
+            $"{_name}: {queued} batches are already waiting for a load slot ({nameof(MicroBatcherOptions)}.{nameof(MicroBatcherOptions.MaxQueuedBatches)}); " +
+            "the backend is slower than the callers, so this call is rejected instead of queued."));
+    }
+
+    private void ScheduleFlush(Batch batch)
+    {
+        if (_maxDelay == TimeSpan.Zero)
+        {
+            // Next turn of the thread pool: calls made in the same burst (before this work item runs) join the batch.
+            ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+            return;
+        }
+
+        // Created outside the gate: a time provider may hold its own lock while it runs callbacks that take the gate.
+        var timer = _timeProvider.CreateTimer(OnTimer, batch, _maxDelay, Timeout.InfiniteTimeSpan);
+        bool stillOpen;
+        lock (_gate)
+        {
+            stillOpen = batch.State == BatchState.Open;
+            if (stillOpen)
+            {
+                batch.Timer = timer;
+            }
+        }
+
+        if (!stillOpen)
+        {
+            timer.Dispose();
+        }
+    }
+
+    // The delay elapsed (timer or zero-delay work item): close the batch and, when a slot is free, load it here.
+    private void Flush(Batch batch)
+    {
+        bool start;
+        lock (_gate)
+        {
+            if (batch.State != BatchState.Open)
+            {
+                return;
+            }
+
+            start = CloseLocked(batch) && BeginLocked(batch);
+        }
+
+        batch.Timer?.Dispose();
+        if (start)
+        {
+            _ = RunAsync(batch);
+        }
+    }
+
+    // A thread-pool work item of a batch: either its zero delay elapsed or it got a slot elsewhere and must start.
+    private void Execute(Batch batch)
+    {
+        bool start;
+        lock (_gate)
+        {
+            switch (batch.State)
+            {
+                case BatchState.Open:
+                    start = CloseLocked(batch) && BeginLocked(batch);
+                    break;
+                case BatchState.Dispatched:
+                    start = BeginLocked(batch);
+                    break;
+                default:
+                    // A duplicate hand-off (the zero-delay item of a batch that filled up first): already handled.
+                    return;
+            }
+        }
+
+        if (start)
+        {
+            _ = RunAsync(batch);
+        }
+    }
+
+    // Closes the open batch; returns true when it got a load slot (state Dispatched), false when it was queued.
+    private bool CloseLocked(Batch batch)
+    {
+        if (_open == batch)
+        {
+            _open = null;
+        }
+
+        if (_running < _maxConcurrentBatches)
+        {
+            _running++;
+            batch.State = BatchState.Dispatched;
+            return true;
+        }
+
+        batch.State = BatchState.Queued;
+        _queued.Enqueue(batch);
+        return false;
+    }
+
+    // The batch holds a slot; returns whether to load it. A batch all of whose callers cancelled is skipped and
+    // its slot passed on, so abandoned work never reaches the backend.
+    private bool BeginLocked(Batch batch)
+    {
+        if (batch.Live > 0)
+        {
+            batch.State = BatchState.Running;
+
+            // The load's token can only ever be cancelled when every caller could cancel; otherwise it stays None,
+            // which saves the source.
+            if (batch.CancelableCallers == batch.Callers)
+            {
+                batch.Cts = new CancellationTokenSource();
+            }
+
+            return true;
+        }
+
+        batch.State = BatchState.Completed;
+        var next = ReleaseSlotLocked();
+        if (next is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+        }
+
+        return false;
+    }
+
+    // Gives the slot of a finished batch to the oldest queued one (returned, to be started) or frees it.
+    private Batch? ReleaseSlotLocked()
+    {
+        if (_queued.TryDequeue(out var next))
+        {
+            next.State = BatchState.Dispatched;
+            return next;
+        }
+
+        _running--;
+        return null;
+    }
+
+    private async Task RunAsync(Batch batch)
+    {
+        IReadOnlyDictionary<TKey, TValue>? results = null;
+        Exception? failure = null;
+        try
+        {
+            results = await _load(batch.Keys, batch.Cts?.Token ?? CancellationToken.None).ConfigureAwait(false);
+            if (results is null)
+            {
+                failure = new InvalidOperationException($"The batch load of {_name} returned null instead of a dictionary.");
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        Batch? next;
+        lock (_gate)
+        {
+            batch.State = BatchState.Completed;
+            next = ReleaseSlotLocked();
+        }
+
+        if (next is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+        }
+
+        BatchSize.Record(batch.Keys.Count, _methodTag);
+        BatchCalls.Add(batch.Callers, _methodTag);
+        // A load that stopped because every caller cancelled did what was asked: no failure to count or log.
+        if (failure is not null && !(failure is OperationCanceledException && batch.Cts is { IsCancellationRequested: true }))
+        {
+            BatchFailures.Add(1, _methodTag);
+            MicroBatcherLog.BatchFailed(_logger, failure, _name, batch.Keys.Count, batch.Callers);
+        }
+
+        Complete(batch, results, failure);
+    }
+
+    private void Complete(Batch batch, IReadOnlyDictionary<TKey, TValue>? results, Exception? failure)
+    {
+        foreach (var (key, head) in batch.Waiters)
+        {
+            var found = false;
+            TValue value = default!;
+            Exception? error = failure;
+            if (error is null)
+            {
+                // The result may use another comparer than ours, so each key is looked up in it, never enumerated.
+                found = results!.TryGetValue(key, out value!);
+                if (!found && _throwOnMissingKey)
+                {
+                    error = new KeyNotFoundException($"The batch load of {_name} returned no value for the key '{key}'.");
+                }
+            }
+
+            for (var waiter = head; waiter is not null; waiter = waiter.Next)
+            {
+                if (error is not null)
+                {
+                    waiter.TrySetException(error);
+                }
+                else
+                {
+                    waiter.TrySetResult(found ? value : default!);
+                }
+
+                waiter.Registration.Unregister();
+            }
+        }
+    }
+
+    private void OnCanceled(Waiter waiter, CancellationToken token)
+    {
+        if (!waiter.TrySetCanceled(token))
+        {
+            return;
+        }
+
+        CancellationTokenSource? cancel = null;
+        lock (_gate)
+        {
+            var batch = waiter.Batch!;
+            batch.Live--;
+            if (batch.Live == 0 && batch.State == BatchState.Running)
+            {
+                cancel = batch.Cts;
+            }
+        }
+
+        if (cancel is not null)
+        {
+            try
+            {
+                // Not disposed after the load either: a source without a timer holds nothing to release, and
+                // never disposing it makes this Cancel safe against a load that just finished.
+                cancel.Cancel();
+            }
+            catch (AggregateException e)
+            {
+                // Callbacks the load registered must not throw into the cancelling caller's thread.
+                MicroBatcherLog.CancelCallbackFailed(_logger, e, _name);
+            }
+        }
+    }
+
+    private static ArgumentOutOfRangeException OutOfRange(string setting, object value, string rule) =>
+        new($"{nameof(MicroBatcherOptions)}.{setting}", value, $"{nameof(MicroBatcherOptions)}.{setting} {rule}.");
+
+    private enum BatchState
+    {
+        Open,
+        Queued,
+        Dispatched,
+        Running,
+        Completed,
+    }
+
+    private sealed class Batch(MicroBatcher<TKey, TValue> owner) : IThreadPoolWorkItem
+    {
+        public readonly MicroBatcher<TKey, TValue> Owner = owner;
+
+        // The distinct keys in arrival order (what the load gets) and, per key, the callers as a linked list.
+        public readonly List<TKey> Keys = [];
+        public readonly Dictionary<TKey, Waiter> Waiters = [];
+
+        public BatchState State;
+        public ITimer? Timer;
+        public CancellationTokenSource? Cts;
+        public int Callers;
+        public int CancelableCallers;
+        public int Live;
+
+        public void Add(TKey key, Waiter waiter, bool cancelable)
+        {
+            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(Waiters, key, out var exists);
+            if (!exists)
+            {
+                Keys.Add(key);
+            }
+
+            waiter.Next = head;
+            waiter.Batch = this;
+            head = waiter;
+            Callers++;
+            Live++;
+            if (cancelable)
+            {
+                CancelableCallers++;
+            }
+        }
+
+        public void Execute() => Owner.Execute(this);
+    }
+
+    // One caller: its task, and what its cancellation needs to find its batch.
+    private sealed class Waiter() : TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public Waiter? Next;
+        public Batch? Batch;
+        public CancellationTokenRegistration Registration;
+
+        public void Cancel(CancellationToken token)
+        {
+            Debug.Assert(Batch is not null, "A waiter registers for cancellation only after joining a batch.");
+            Batch.Owner.OnCanceled(this, token);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aspects.Batching;
+
+internal static partial class MicroBatcherLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "Batch of {KeyCount} keys for {Method} failed; its {CallerCount} callers get the exception.")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, string method, int keyCount, int callerCount);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Micro-batcher for {Method} is overloaded: {QueuedBatches} batches wait for a load slot; the call is rejected.")]
+    public static partial void Overloaded(ILogger logger, string method, int queuedBatches);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error,
+        Message = "Cancelling the batch of {Method} after all its callers cancelled threw from a callback of the load.")]
+    public static partial void CancelCallbackFailed(ILogger logger, Exception exception, string method);
+}
