@@ -18,13 +18,12 @@ internal static class BatchEmitter
             + "; a missing key " + (batch.ThrowOnMissingKey ? "throws KeyNotFoundException" : "yields default") + ".");
         writer.Line("var __batcher = " + field + ";");
         writer.Open("if (__batcher is null)");
-        writer.Line("var __created = new " + BatcherType(batch) + "(");
+        writer.Line("var __created = " + model.RuntimeExpression + ".CreateMicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">(");
         writer.Line("    " + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ",");
         writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(model) + ",");
         writer.Line("    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
             + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
-            + (batch.ThrowOnMissingKey ? "true" : "false") + " },");
-        writer.Line("    " + model.RuntimeExpression + ".TimeProvider);");
+            + (batch.ThrowOnMissingKey ? "true" : "false") + " });");
         writer.Line("__batcher = global::System.Threading.Interlocked.CompareExchange(ref " + field + ", __created, null) ?? __created;");
         writer.Close();
         writer.Line();

@@ -1,4 +1,3 @@
-using Aspects.Batching;
 using Aspects.IntegrationTests.Rig;
 using Aspects.PostgreSql;
 using Npgsql;
@@ -6,16 +5,17 @@ using Xunit;
 
 namespace Aspects.IntegrationTests.PostgreSql;
 
-/// <summary>A micro-batcher in front of a real table: many single-row reads become a few ANY(@ids) queries.</summary>
+/// <summary>
+/// A generated [Batched] + [Retry] repository over a real table: many single-row reads become a few
+/// ANY(@ids) queries, and a server restart within the retry budget fails no caller.
+/// </summary>
 [Collection(PostgreSqlCollection.Name)]
 public sealed class BatchedProductStockTests(PostgreSqlFixture postgres) : IAsyncLifetime
 {
     private const int Products = 10_000;
-    private const int MaxBatchSize = 100;
 
     private readonly string _table = $"products_{Guid.NewGuid():N}";
     private NpgsqlDataSource _dataSource = null!;
-    private int _queries;
 
     public async Task InitializeAsync()
     {
@@ -41,37 +41,20 @@ public sealed class BatchedProductStockTests(PostgreSqlFixture postgres) : IAsyn
         await _dataSource.DisposeAsync();
     }
 
-    private async Task<IReadOnlyDictionary<int, int>> LoadStockAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _queries);
-        await using var command = _dataSource.CreateCommand($"SELECT id, stock FROM {_table} WHERE id = ANY(@ids)");
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        var stock = new Dictionary<int, int>(ids.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            stock[reader.GetInt32(0)] = reader.GetInt32(1);
-        }
-
-        return stock;
-    }
+    private ProductStockRepository NewRepository() =>
+        new(_dataSource, _table, new AspectRuntime(new AspectRuntimeOptions().AddPostgreSqlTransientErrors()));
 
     [Fact]
-    public async Task Ten_thousand_concurrent_reads_are_served_correctly_by_about_a_hundred_queries()
+    public async Task Ten_thousand_concurrent_reads_through_the_generated_wrapper_are_served_by_about_a_hundred_queries()
     {
-        var batcher = new MicroBatcher<int, int>(
-            "Aspects.IntegrationTests.Products.GetStock",
-            LoadStockAsync,
-            // A generous delay: a batch fills by size long before it, so preemption on a busy machine rarely splits one.
-            new MicroBatcherOptions { MaxBatchSize = MaxBatchSize, MaxDelay = TimeSpan.FromMilliseconds(20) },
-            TimeProvider.System);
+        var repository = NewRepository();
         var statementsBefore = await StatementCallsAsync();
 
         // Plus one id that does not exist: a missing key yields default, not an error.
         var calls = new Task<int>[Products + 1];
         for (var id = 1; id <= Products + 1; id++)
         {
-            calls[id - 1] = batcher.GetAsync(id, CancellationToken.None);
+            calls[id - 1] = repository.GetStockAsync(id);
         }
 
         var stock = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(60));
@@ -82,12 +65,31 @@ public sealed class BatchedProductStockTests(PostgreSqlFixture postgres) : IAsyn
         }
 
         Assert.Equal(0, stock[Products]);
-        var minimum = (Products + 1 + MaxBatchSize - 1) / MaxBatchSize;
-        Assert.InRange(_queries, minimum, minimum + 10);
+        var minimum = (Products + 1 + ProductStockRepository.MaxBatchSize - 1) / ProductStockRepository.MaxBatchSize;
+        Assert.InRange(repository.Queries, minimum, minimum + 10);
         if (statementsBefore is { } before)
         {
-            Assert.Equal(_queries, await StatementCallsAsync() - before);
+            Assert.Equal(repository.Queries, await StatementCallsAsync() - before);
         }
+    }
+
+    [Fact]
+    public async Task A_server_restart_within_the_retry_budget_fails_no_caller()
+    {
+        Assert.True(postgres.CanRestart, $"This outage test needs a rig-owned server; unset {PostgreSqlFixture.EnvironmentVariable}.");
+        var repository = NewRepository();
+        Assert.Equal(7, await repository.GetStockAsync(1).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        await postgres.StopServerAsync();
+        var calls = Enumerable.Range(1, 1_000).Select(id => repository.GetStockAsync(id)).ToArray();
+        await repository.FirstFailure.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(calls, call => Assert.False(call.IsFaulted, "A caller failed while retries were left: " + call.Exception));
+        await postgres.StartServerAsync();
+
+        var stock = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Enumerable.Range(1, 1_000).Select(id => (id * 7) % 1000), stock);
+        Assert.True(repository.Failures > 0, "The outage should have failed at least one batch query.");
     }
 
     // The server's own count of the batch query when pg_stat_statements is loaded, as a cross-check of the
@@ -108,5 +110,50 @@ public sealed class BatchedProductStockTests(PostgreSqlFixture postgres) : IAsyn
             "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE query LIKE $1 AND query LIKE '%ANY%'");
         command.Parameters.Add(new NpgsqlParameter { Value = $"SELECT id, stock FROM {_table}%" });
         return (long?)await command.ExecuteScalarAsync();
+    }
+}
+
+/// <summary>The repository under test: its wrappers are generated by Aspects.</summary>
+internal sealed partial class ProductStockRepository(NpgsqlDataSource dataSource, string table, AspectRuntime aspects)
+{
+    public const int MaxBatchSize = 100;
+
+    private int _queries;
+    private int _failures;
+
+    public int Queries => _queries;
+
+    public int Failures => _failures;
+
+    public TaskCompletionSource FirstFailure { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // A generous delay: a batch fills by size long before it, so preemption on a busy machine rarely splits one.
+    // The retry budget (50 × 200 ms) is far longer than a restart of the test server.
+    [Batched(MaxBatchSize = MaxBatchSize, MaxDelayMilliseconds = 20)]
+    [Retry(MaxAttempts = 50, DelayMilliseconds = 200, Backoff = RetryBackoff.Constant, Jitter = false)]
+    public partial Task<int> GetStockAsync(int id, CancellationToken cancellationToken = default);
+
+    private async Task<IReadOnlyDictionary<int, int>> GetStockCoreAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand($"SELECT id, stock FROM {table} WHERE id = ANY(@ids)");
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            var stock = new Dictionary<int, int>(ids.Count);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stock[reader.GetInt32(0)] = reader.GetInt32(1);
+            }
+
+            Interlocked.Increment(ref _queries);
+            return stock;
+        }
+        catch (NpgsqlException)
+        {
+            Interlocked.Increment(ref _failures);
+            FirstFailure.TrySetResult();
+            throw;
+        }
     }
 }
