@@ -105,7 +105,8 @@ public sealed class TokenBucket : AspectRateLimiter
         var cost = permitCount * _unitsPerPermit;
         while (true)
         {
-            var produced = Produced();
+            var now = TimeProvider.GetTimestamp();
+            var produced = Produced(now);
             var issued = Volatile.Read(ref _issued);
             // A full bucket does not keep collecting: anything older than the capacity is gone.
             var start = Math.Max(issued, produced - _capacityUnits);
@@ -117,7 +118,7 @@ public sealed class TokenBucket : AspectRateLimiter
                     return new ValueTask<bool>(false);
                 }
 
-                throw new RateLimitRejectedException(Name, UnitsToTime(start + _unitsPerPermit - produced));
+                throw new RateLimitRejectedException(Name, TimeUntil(start + _unitsPerPermit, now));
             }
 
             if (end <= produced)
@@ -130,7 +131,7 @@ public sealed class TokenBucket : AspectRateLimiter
                 continue;
             }
 
-            var wait = UnitsToTime(end - produced);
+            var wait = TimeUntil(end, now);
             if (mode == RateLimitMode.Reject || (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait))
             {
                 throw new RateLimitRejectedException(Name, wait);
@@ -156,14 +157,14 @@ public sealed class TokenBucket : AspectRateLimiter
         {
             while (true)
             {
-                var missing = end - Produced();
-                if (missing <= 0)
+                var now = TimeProvider.GetTimestamp();
+                if (Produced(now) >= end)
                 {
                     return true;
                 }
 
                 // The wait is rounded up, and the loop re-checks, so nobody starts before its units exist.
-                await Task.Delay(UnitsToTime(missing), TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeUntil(end, now), TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -174,13 +175,16 @@ public sealed class TokenBucket : AspectRateLimiter
         }
     }
 
-    private long Produced()
-    {
-        var elapsed = TimeProvider.GetTimestamp() - _created;
-        // Multiply first: for whole rates and ticks the product is exact, so boundaries land exactly.
-        return (long)Math.Floor(elapsed * _unitsPerSecond / _timestampFrequency);
-    }
+    private long Produced() => Produced(TimeProvider.GetTimestamp());
 
-    private TimeSpan UnitsToTime(long units) =>
-        TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(units * TimeSpan.TicksPerSecond / _unitsPerSecond)));
+    // Multiply first: for whole rates and ticks the product is exact, so boundaries land exactly.
+    private long Produced(long now) => (long)Math.Floor((now - _created) * _unitsPerSecond / _timestampFrequency);
+
+    // From now until the clock has produced `units`, rounded up to whole ticks (never early).
+    private TimeSpan TimeUntil(long units, long now)
+    {
+        var due = _created + (long)Math.Ceiling(units * _timestampFrequency / _unitsPerSecond);
+        var remaining = Math.Ceiling((due - now) * (double)TimeSpan.TicksPerSecond / _timestampFrequency);
+        return TimeSpan.FromTicks(Math.Max(1, (long)remaining));
+    }
 }
