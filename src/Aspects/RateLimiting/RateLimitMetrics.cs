@@ -17,6 +17,12 @@ internal static class RateLimitMetrics
         "aspects.ratelimit.wait_time", "s", "How long calls that had to wait for a permit waited.");
 
     // Tag values are interned constants so recording allocates nothing.
-    public static void Record(string limiter, string result) =>
-        Acquisitions.Add(1, new KeyValuePair<string, object?>(LimiterTag, limiter), new KeyValuePair<string, object?>(ResultTag, result));
+    public static void Record(string limiter, string result)
+    {
+        // Skips building the tags on the hot path when nobody listens.
+        if (Acquisitions.Enabled)
+        {
+            Acquisitions.Add(1, new KeyValuePair<string, object?>(LimiterTag, limiter), new KeyValuePair<string, object?>(ResultTag, result));
+        }
+    }
 }
