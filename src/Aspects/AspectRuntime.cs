@@ -1,4 +1,5 @@
 using Aspects.Batching;
+using Aspects.RateLimiting;
 using Aspects.Retrying;
 using Microsoft.Extensions.Logging;
 
@@ -6,7 +7,7 @@ namespace Aspects;
 
 /// <summary>
 /// Everything the generated aspect wrappers need at run time: the clock, the random source for
-/// jitter and the classification of transient exceptions.
+/// jitter, the classification of transient exceptions and the rate-limiter buckets.
 /// </summary>
 /// <remarks>
 /// Generated code uses the containing class's member of type <see cref="AspectRuntime"/> (a field,
@@ -29,6 +30,8 @@ public sealed class AspectRuntime
         LoggerFactory = options.LoggerFactory ?? throw new ArgumentException(
             $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.LoggerFactory)} must not be null.", nameof(options));
         _transientClassifiers = [.. options.TransientExceptionClassifiers];
+        // Last: the registry reads LoggerFactory and TimeProvider from this runtime.
+        RateLimiters = new RateLimiterRegistry(this, options.DistributedRateLimiters);
     }
 
     /// <summary>
@@ -42,6 +45,9 @@ public sealed class AspectRuntime
 
     /// <summary>Where the runtime's primitives log.</summary>
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The token buckets of <c>[RateLimited]</c> methods, by bucket name.</summary>
+    public RateLimiterRegistry RateLimiters { get; }
 
     /// <summary>The source of randomness for retry jitter.</summary>
     public Random Random { get; }

@@ -1,3 +1,4 @@
+using Aspects.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,4 +21,11 @@ public sealed class AspectRuntimeOptions
     /// on top of the built-in ones (for example PostgreSQL or Redis connection errors).
     /// </summary>
     public IList<Func<Exception, bool>> TransientExceptionClassifiers { get; } = new List<Func<Exception, bool>>();
+
+    /// <summary>
+    /// Creates the buckets of <c>[RateLimited(Scope = RateLimitScope.Distributed)]</c>, shared across
+    /// processes (for example <c>new RedisRateLimiterFactory(multiplexer)</c> from <c>Aspects.Redis</c>).
+    /// When <see langword="null"/> (the default) such buckets are local to the process and a warning is logged.
+    /// </summary>
+    public IDistributedRateLimiterFactory? DistributedRateLimiters { get; set; }
 }

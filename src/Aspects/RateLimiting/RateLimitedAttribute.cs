@@ -1,0 +1,44 @@
+namespace Aspects;
+
+/// <summary>
+/// Lets calls of the method through at most at <see cref="PermitsPerSecond"/>, with bursts of up to
+/// <see cref="Burst"/> calls (a token bucket). Put it on a <c>partial</c> method and write the body in
+/// <c>{Name}Core</c>; the generator takes a permit before every call of the body.
+/// </summary>
+/// <remarks>
+/// Every method naming the same <see cref="Name"/> shares one bucket. With <c>[Retry]</c>, every
+/// attempt takes a permit. See <c>docs/rate-limiting.md</c> for exactness, fairness and failure modes.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class RateLimitedAttribute : Attribute
+{
+    /// <summary>
+    /// The bucket name; all methods naming it share one bucket. Default: the method's full name, so
+    /// each method has its own bucket.
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>The sustained rate in permits per second; greater than 0 (fractions allowed: 0.5 is one call every 2 s).</summary>
+    public double PermitsPerSecond { get; set; }
+
+    /// <summary>
+    /// The bucket capacity: how many calls may go through at once after a quiet period. 0 (the default)
+    /// means <c>ceil(PermitsPerSecond)</c>.
+    /// </summary>
+    public int Burst { get; set; }
+
+    /// <summary>Whether a call without a permit waits or fails at once. Default <see cref="RateLimitMode.Wait"/>.</summary>
+    public RateLimitMode Mode { get; set; } = RateLimitMode.Wait;
+
+    /// <summary>
+    /// In <see cref="RateLimitMode.Wait"/> mode, the longest a call waits for its permit; a call that
+    /// would wait longer fails at once with <see cref="RateLimitRejectedException"/>. Default 30000.
+    /// </summary>
+    public int MaxWaitMilliseconds { get; set; } = 30_000;
+
+    /// <summary>Whether the bucket is per process or shared across processes. Default <see cref="RateLimitScope.Local"/>.</summary>
+    public RateLimitScope Scope { get; set; } = RateLimitScope.Local;
+
+    /// <summary>The name of a configuration policy that overrides these values (bound by the hosting package).</summary>
+    public string? Policy { get; set; }
+}

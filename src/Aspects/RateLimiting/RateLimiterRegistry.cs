@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Aspects.RateLimiting;
+
+/// <summary>
+/// The rate limiters of one <see cref="AspectRuntime"/>, by bucket name (<see cref="AspectRuntime.RateLimiters"/>).
+/// Generated <c>[RateLimited]</c> wrappers get their bucket here.
+/// </summary>
+public sealed class RateLimiterRegistry
+{
+    /// <summary>The highest accepted <c>PermitsPerSecond</c> (one billion).</summary>
+    public const double MaxPermitsPerSecond = 1e9;
+
+    private readonly AspectRuntime _runtime;
+    private readonly IDistributedRateLimiterFactory? _distributed;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _creating = new();
+
+    internal RateLimiterRegistry(AspectRuntime runtime, IDistributedRateLimiterFactory? distributed)
+    {
+        _runtime = runtime;
+        _distributed = distributed;
+        _logger = runtime.LoggerFactory.CreateLogger(RateLimitLog.Category);
+    }
+
+    /// <summary>
+    /// The limiter of bucket <paramref name="name"/>, created on first use. The same name always gives the
+    /// same instance: the first definition wins, and a later call with different values is logged once as
+    /// a warning.
+    /// </summary>
+    /// <param name="name">The bucket name.</param>
+    /// <param name="permitsPerSecond">The sustained rate: greater than 0, at most <see cref="MaxPermitsPerSecond"/>.</param>
+    /// <param name="burst">The capacity: at least 1.</param>
+    /// <param name="scope">
+    /// <see cref="RateLimitScope.Distributed"/> uses <see cref="AspectRuntimeOptions.DistributedRateLimiters"/>;
+    /// without one it logs a warning and uses a local bucket.
+    /// </param>
+    /// <returns>The limiter.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
+    public AspectRateLimiter GetOrCreate(string name, double permitsPerSecond, int burst, RateLimitScope scope)
+    {
+        Validate(name, permitsPerSecond, burst);
+        if (scope is not (RateLimitScope.Local or RateLimitScope.Distributed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, $"Scope of rate limiter '{name}' must be Local or Distributed.");
+        }
+
+        if (!_entries.TryGetValue(name, out var entry))
+        {
+            entry = Create(name, permitsPerSecond, burst, scope);
+        }
+
+        if (!entry.Matches(permitsPerSecond, burst, scope) && entry.FirstMismatch())
+        {
+            RateLimitLog.DefinitionMismatch(
+                _logger, name, permitsPerSecond, burst, scope, entry.PermitsPerSecond, entry.Burst, entry.Scope);
+        }
+
+        return entry.Limiter;
+    }
+
+    internal static void Validate(string name, double permitsPerSecond, int burst)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!(permitsPerSecond > 0 && permitsPerSecond <= MaxPermitsPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(permitsPerSecond), permitsPerSecond,
+                $"PermitsPerSecond of rate limiter '{name}' must be greater than 0 and at most {MaxPermitsPerSecond:0}.");
+        }
+
+        if (burst < 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(burst), burst, $"Burst of rate limiter '{name}' must be at least 1.");
+        }
+    }
+
+    private Entry Create(string name, double permitsPerSecond, int burst, RateLimitScope scope)
+    {
+        // Creation is rare and a distributed factory may open resources, so it happens once under a lock.
+        lock (_creating)
+        {
+            if (_entries.TryGetValue(name, out var existing))
+            {
+                return existing;
+            }
+
+            AspectRateLimiter limiter;
+            if (scope == RateLimitScope.Distributed && _distributed is not null)
+            {
+                limiter = _distributed.Create(name, permitsPerSecond, burst, _runtime);
+            }
+            else
+            {
+                if (scope == RateLimitScope.Distributed)
+                {
+                    RateLimitLog.DistributedWithoutFactory(_logger, name);
+                }
+
+                limiter = new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
+            }
+
+            var entry = new Entry(limiter, permitsPerSecond, burst, scope);
+            _entries[name] = entry;
+            return entry;
+        }
+    }
+
+    private sealed class Entry(AspectRateLimiter limiter, double permitsPerSecond, int burst, RateLimitScope scope)
+    {
+        private int _mismatchLogged;
+
+        public AspectRateLimiter Limiter { get; } = limiter;
+
+        public double PermitsPerSecond { get; } = permitsPerSecond;
+
+        public int Burst { get; } = burst;
+
+        public RateLimitScope Scope { get; } = scope;
+
+        public bool Matches(double permitsPerSecond, int burst, RateLimitScope scope) =>
+            permitsPerSecond == PermitsPerSecond && burst == Burst && scope == Scope;
+
+        public bool FirstMismatch() => Interlocked.Exchange(ref _mismatchLogged, 1) == 0;
+    }
+}

@@ -1,0 +1,190 @@
+namespace Aspects.RateLimiting;
+
+/// <summary>
+/// An in-process token bucket: <see cref="AspectRateLimiter.Burst"/> permits at most, refilled at
+/// <see cref="AspectRateLimiter.PermitsPerSecond"/>, computed lazily from the <see cref="TimeProvider"/>
+/// (no refill timer).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The whole state is one 64-bit number, so taking an available permit is a single compare-and-swap
+/// (lock-free, allocation-free). It is the "generic cell rate algorithm" form of a token bucket, counted
+/// in permit units instead of time: <c>produced(now)</c> is how many units the clock has produced since
+/// the bucket was created, and <c>_issued</c> is how far permits have been handed out. The bucket holds
+/// <c>min(Burst, produced − issued)</c> permits. Because <c>produced</c> is recomputed from the creation
+/// time (never accumulated step by step) and rounded down, rounding never piles up: over any period the
+/// bucket admits at most <c>Burst + rate × elapsed</c> permits.
+/// </para>
+/// <para>
+/// A caller that may wait reserves its permits at once by moving <c>_issued</c> past <c>produced</c>,
+/// then sleeps until the clock has produced them. Reservations are ordered by the compare-and-swap, so
+/// waiters are served first come, first served and a newcomer never overtakes a waiter. A cancelled
+/// waiter gives its units back.
+/// </para>
+/// </remarks>
+public sealed class TokenBucket : AspectRateLimiter
+{
+    // Permits are counted in units of 1/UnitsPerPermit so fractional refill is exact integer arithmetic.
+    // The scale is a power of two (exact in floating point) chosen so the clock produces about 2^32 units
+    // per second at most (a long lasts ~68 years) and Burst units stay far from overflow.
+    private const int MaxRateExponent = 32;
+    private const int MaxCapacityExponent = 60;
+
+    private readonly long _created;
+    private readonly double _unitsPerSecond;
+    private readonly double _timestampFrequency;
+    private readonly long _unitsPerPermit;
+    private readonly long _capacityUnits;
+    private long _issued;
+    private bool _disposed;
+
+    /// <summary>Creates a full bucket.</summary>
+    /// <param name="name">The bucket name.</param>
+    /// <param name="permitsPerSecond">The sustained rate: greater than 0 and at most <see cref="RateLimiterRegistry.MaxPermitsPerSecond"/>.</param>
+    /// <param name="burst">The capacity: at least 1.</param>
+    /// <param name="timeProvider">The clock the bucket refills from and waiters sleep on.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
+    public TokenBucket(string name, double permitsPerSecond, int burst, TimeProvider timeProvider)
+        : base(name, permitsPerSecond, burst, timeProvider)
+    {
+        RateLimiterRegistry.Validate(name, permitsPerSecond, burst);
+
+        int exponent = Math.Min(
+            MaxRateExponent - (int)Math.Ceiling(Math.Log2(permitsPerSecond)),
+            MaxCapacityExponent - (int)Math.Ceiling(Math.Log2(burst + 1.0)));
+        exponent = Math.Max(exponent, 0);
+        _unitsPerPermit = 1L << exponent;
+        _unitsPerSecond = permitsPerSecond * _unitsPerPermit;
+        _capacityUnits = burst * _unitsPerPermit;
+        _timestampFrequency = timeProvider.TimestampFrequency;
+        _created = timeProvider.GetTimestamp();
+        _issued = -_capacityUnits;
+    }
+
+    /// <summary>How many permits are available now (0 while callers wait for reserved ones).</summary>
+    public int AvailablePermits
+    {
+        get
+        {
+            var available = Math.Min(_capacityUnits, Produced() - Volatile.Read(ref _issued));
+            return available <= 0 ? 0 : (int)(available / _unitsPerPermit);
+        }
+    }
+
+    /// <inheritdoc />
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            // Idle = full: the time since the bucket filled up.
+            var surplus = Produced() - _capacityUnits - Volatile.Read(ref _issued);
+            return surplus < 0 ? null : TimeSpan.FromSeconds(surplus / _unitsPerSecond);
+        }
+    }
+
+    /// <inheritdoc />
+    public override System.Threading.RateLimiting.RateLimiterStatistics? GetStatistics()
+    {
+        var statistics = base.GetStatistics()!;
+        var produced = Produced();
+        var issued = Volatile.Read(ref _issued);
+        var reserved = issued - produced;
+        return new()
+        {
+            TotalSuccessfulLeases = statistics.TotalSuccessfulLeases,
+            TotalFailedLeases = statistics.TotalFailedLeases,
+            CurrentAvailablePermits = AvailablePermits,
+            CurrentQueuedCount = reserved <= 0 ? 0 : (long)Math.Ceiling((double)reserved / _unitsPerPermit),
+        };
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<bool> AcquireCoreAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var cost = permitCount * _unitsPerPermit;
+        while (true)
+        {
+            var now = TimeProvider.GetTimestamp();
+            var produced = Produced(now);
+            var issued = Volatile.Read(ref _issued);
+            // A full bucket does not keep collecting: anything older than the capacity is gone.
+            var start = Math.Max(issued, produced - _capacityUnits);
+            var end = start + cost;
+            if (permitCount == 0)
+            {
+                if (start + _unitsPerPermit <= produced)
+                {
+                    return new ValueTask<bool>(false);
+                }
+
+                throw new RateLimitRejectedException(Name, TimeUntil(start + _unitsPerPermit, now));
+            }
+
+            if (end <= produced)
+            {
+                if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+                {
+                    return new ValueTask<bool>(false);
+                }
+
+                continue;
+            }
+
+            var wait = TimeUntil(end, now);
+            if (mode == RateLimitMode.Reject || (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait))
+            {
+                throw new RateLimitRejectedException(Name, wait);
+            }
+
+            if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+            {
+                return new ValueTask<bool>(WaitForReservationAsync(end, cost, cancellationToken));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        base.Dispose(disposing);
+    }
+
+    private async Task<bool> WaitForReservationAsync(long end, long cost, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var now = TimeProvider.GetTimestamp();
+                if (Produced(now) >= end)
+                {
+                    return true;
+                }
+
+                // The wait is rounded up, and the loop re-checks, so nobody starts before its units exist.
+                await Task.Delay(TimeUntil(end, now), TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Give the place back: later waiters keep their times, and the next caller can use the units.
+            Interlocked.Add(ref _issued, -cost);
+            throw;
+        }
+    }
+
+    private long Produced() => Produced(TimeProvider.GetTimestamp());
+
+    // Multiply first: for whole rates and ticks the product is exact, so boundaries land exactly.
+    private long Produced(long now) => (long)Math.Floor((now - _created) * _unitsPerSecond / _timestampFrequency);
+
+    // From now until the clock has produced `units`, rounded up to whole ticks (never early).
+    private TimeSpan TimeUntil(long units, long now)
+    {
+        var due = _created + (long)Math.Ceiling(units * _timestampFrequency / _unitsPerSecond);
+        var remaining = Math.Ceiling((due - now) * (double)TimeSpan.TicksPerSecond / _timestampFrequency);
+        return TimeSpan.FromTicks(Math.Max(1, (long)remaining));
+    }
+}
