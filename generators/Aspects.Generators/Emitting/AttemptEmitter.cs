@@ -91,8 +91,13 @@ internal static class AttemptEmitter
             writer.Line("var __runtime = " + runtime + ";");
             writer.Line("var __limiter = " + RateLimitEmitter.Limiter(rateLimit, "__runtime") + ";");
             writer.Line("var __permit = " + RateLimitEmitter.AcquireAsync(rateLimit, "__limiter", model.CancellationToken) + ";");
-            arguments.Add("__limiter");
-            parameters.Add("global::Aspects.RateLimiting.AspectRateLimiter __limiter");
+            if (retry is not null)
+            {
+                // Later attempts take their own permits.
+                arguments.Add("__limiter");
+                parameters.Add("global::Aspects.RateLimiting.AspectRateLimiter __limiter");
+            }
+
             arguments.Add("__permit");
             parameters.Add("global::System.Threading.Tasks.ValueTask __permit");
         }

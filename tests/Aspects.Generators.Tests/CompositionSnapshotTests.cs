@@ -1,0 +1,90 @@
+using Aspects.Generators.Tests.Infrastructure;
+
+namespace Aspects.Generators.Tests;
+
+/// <summary>The generated code of [RateLimited], [Batched], [Cached], [InvalidatesCache] and their combinations.</summary>
+public class CompositionSnapshotTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Aspects;
+
+        """;
+
+    [Fact]
+    public void Rate_limited_async_method_waits_for_a_permit_off_the_fast_path()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Pricing;
+
+            public sealed record Quote(string Sku, decimal Price);
+
+            public sealed partial class PricingClient(AspectRuntime aspects)
+            {
+                [RateLimited(Name = "pricing-api", PermitsPerSecond = 50, Burst = 10)]
+                public partial Task<Quote> GetQuoteAsync(string sku, CancellationToken ct = default);
+
+                private Task<Quote> GetQuoteCoreAsync(string sku, CancellationToken ct) => Task.FromResult(new Quote(sku, 1m));
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Retry_around_rate_limit_pays_a_permit_per_attempt()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Pricing;
+
+            public sealed partial class PricingClient
+            {
+                private readonly AspectRuntime _aspects = new();
+
+                [RateLimited(PermitsPerSecond = 2.5, Mode = RateLimitMode.Reject, Scope = RateLimitScope.Distributed)]
+                [Retry(MaxAttempts = 4, Handle = [typeof(HttpRequestException)])]
+                public partial ValueTask<decimal> GetPriceAsync(string sku, CancellationToken ct = default);
+
+                private ValueTask<decimal> GetPriceCoreAsync(string sku, CancellationToken ct) => new(1m);
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                [Retry(MaxAttempts = 2, DelayMilliseconds = 0)]
+                public partial decimal GetPrice(string sku);
+
+                private decimal GetPriceCore(string sku) => 1m;
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Batched_method_with_retry_on_the_batch_call()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Inventory;
+
+            public sealed partial class StockService(AspectRuntime aspects)
+            {
+                [Batched(MaxBatchSize = 256, MaxDelayMilliseconds = 5)]
+                [Retry(MaxAttempts = 3)]
+                public partial Task<int> GetStockAsync(int productId, CancellationToken ct = default);
+
+                private Task<Dictionary<int, int>> GetStockCoreAsync(IReadOnlyList<int> productIds, CancellationToken ct) =>
+                    Task.FromResult(new Dictionary<int, int>());
+
+                [Batched(ThrowOnMissingKey = true)]
+                public static partial ValueTask<string> GetNameAsync(Guid id);
+
+                private static ValueTask<IReadOnlyList<string>> GetNameCoreAsync(IReadOnlyList<Guid> ids) =>
+                    new((IReadOnlyList<string>)new string[ids.Count]);
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
+}
