@@ -2,38 +2,92 @@ using System.Diagnostics;
 using Aspects;
 using Aspects.Samples.Catalog;
 
-// The sample runs on the embedded defaults: no Redis, no PostgreSQL.
-var inventory = new FlakyInventoryApi(failuresPerProduct: 2);
-var clock = Stopwatch.StartNew();
-var last = TimeSpan.Zero;
-inventory.Called += (product, call, fails) =>
-{
-    var now = clock.Elapsed;
-    Console.WriteLine(
-        $"  product {product}: attempt {call} at {now.TotalMilliseconds,6:F0} ms (+{(now - last).TotalMilliseconds,4:F0} ms) → {(fails ? "timeout" : "ok")}");
-    last = now;
-};
+// Runs on the embedded defaults: no Redis, no PostgreSQL. Every wrapper below is generated at build time.
+var runtime = new AspectRuntime();
 
-var catalog = new CatalogService(inventory, new AspectRuntime());
-Console.WriteLine("Aspects sample: [Retry] around a flaky inventory service (fails twice per product, then answers)");
-Console.WriteLine("  policy: MaxAttempts = 4, exponential backoff from 100 ms with jitter, transient exceptions only");
-Console.WriteLine();
+await RetryStoryAsync(runtime);
+await RateLimitStoryAsync(runtime);
+await BatchStoryAsync(runtime);
 
-foreach (var product in new[] { 1, 2 })
+static async Task RetryStoryAsync(AspectRuntime runtime)
 {
-    clock.Restart();
-    last = TimeSpan.Zero;
-    var stock = await catalog.GetStockAsync(product);
-    Console.WriteLine($"  => product {product}: {stock} in stock after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    Heading("[Retry] a flaky inventory service (fails twice per product, then answers)");
+    Console.WriteLine("  policy: MaxAttempts = 4, exponential backoff from 100 ms with jitter, transient exceptions only");
+    var inventory = new FlakyInventoryApi(failuresPerProduct: 2);
+    var clock = Stopwatch.StartNew();
+    var last = TimeSpan.Zero;
+    inventory.Called += (product, call, fails) =>
+    {
+        var now = clock.Elapsed;
+        Console.WriteLine(
+            $"  product {product}: attempt {call} at {now.TotalMilliseconds,6:F0} ms (+{(now - last).TotalMilliseconds,4:F0} ms) → {(fails ? "timeout" : "ok")}");
+        last = now;
+    };
+
+    var catalog = new CatalogService(inventory, runtime);
+    foreach (var product in new[] { 1, 2 })
+    {
+        clock.Restart();
+        last = TimeSpan.Zero;
+        var stock = await catalog.GetStockAsync(product);
+        Console.WriteLine($"  => product {product}: {stock} in stock after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    try
+    {
+        await new CatalogService(new FlakyInventoryApi(failuresPerProduct: 10), runtime).GetStockAsync(3);
+    }
+    catch (TimeoutException exception)
+    {
+        Console.WriteLine($"  => product 3 gave up after 4 attempts: {exception.Message}");
+    }
+}
+
+static async Task RateLimitStoryAsync(AspectRuntime runtime)
+{
+    Heading("[RateLimited] a pricing API with a quota of 20 calls/s, bursts of 5");
+    var pricing = new PricingClient(runtime);
+    var clock = Stopwatch.StartNew();
+    var calls = Enumerable.Range(1, 12).Select(i => pricing.GetQuoteAsync($"SKU-{i}")).ToArray();
+    var immediate = calls.Count(call => call.IsCompletedSuccessfully);
+    await Task.WhenAll(calls);
+    Console.WriteLine($"  Wait mode:   12 concurrent calls → {immediate} got a permit at once, {12 - immediate} waited in line; " +
+        $"the last finished after {clock.Elapsed.TotalMilliseconds:F0} ms (7 × 50 ms)");
+
+    int accepted = 0, rejected = 0;
+    TimeSpan? retryAfter = null;
+    foreach (var i in Enumerable.Range(1, 12))
+    {
+        try
+        {
+            await pricing.TryGetQuoteAsync($"SKU-{i}");
+            accepted++;
+        }
+        catch (RateLimitRejectedException exception)
+        {
+            rejected++;
+            retryAfter ??= exception.RetryAfter;
+        }
+    }
+
+    Console.WriteLine($"  Reject mode: 12 calls in a row → {accepted} accepted, {rejected} rejected " +
+        $"(first rejection: retry after {retryAfter?.TotalMilliseconds:F0} ms)");
+    Console.WriteLine($"  => the pricing API saw {pricing.Calls} calls");
+}
+
+static async Task BatchStoryAsync(AspectRuntime runtime)
+{
+    Heading("[Batched] 200 concurrent stock lookups of 150 products (in a real service: WHERE id = ANY(@ids))");
+    var stock = new StockService(runtime);
+    stock.Queried += ids => Console.WriteLine($"  batch query with {ids.Count} distinct ids");
+    var ids = Enumerable.Range(0, 200).Select(i => 1 + (i % 150)).ToArray();
+    var levels = await Task.WhenAll(ids.Select(id => stock.GetStockAsync(id)));
+    Console.WriteLine($"  => {ids.Length} calls, {stock.Queries} queries; product 7 has {levels[6]}, " +
+        $"discontinued product 10 yields {levels[9]} (missing keys yield default)");
+}
+
+static void Heading(string title)
+{
     Console.WriteLine();
-}
-
-var stubborn = new CatalogService(new FlakyInventoryApi(failuresPerProduct: 10), new AspectRuntime());
-try
-{
-    await stubborn.GetStockAsync(3);
-}
-catch (TimeoutException exception)
-{
-    Console.WriteLine($"  => product 3 gave up after 4 attempts: {exception.Message}");
+    Console.WriteLine(title);
 }
