@@ -1,3 +1,4 @@
+using Aspects.Caching;
 using Aspects.Retrying;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ public sealed class AspectRuntime
         LoggerFactory = options.LoggerFactory ?? throw new ArgumentException(
             $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.LoggerFactory)} must not be null.", nameof(options));
         _transientClassifiers = [.. options.TransientExceptionClassifiers];
+        Cache = new TieredCache(options.Cache, TimeProvider, LoggerFactory);
     }
 
     /// <summary>
@@ -41,6 +43,12 @@ public sealed class AspectRuntime
 
     /// <summary>Where the runtime's primitives log.</summary>
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>
+    /// The tiered cache behind <c>[Cached]</c>: memory, then the L2 from
+    /// <see cref="AspectRuntimeOptions.Cache"/> when configured, then the method body.
+    /// </summary>
+    public TieredCache Cache { get; }
 
     /// <summary>The source of randomness for retry jitter.</summary>
     public Random Random { get; }

@@ -1,3 +1,4 @@
+using Aspects.Caching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,4 +21,10 @@ public sealed class AspectRuntimeOptions
     /// on top of the built-in ones (for example PostgreSQL or Redis connection errors).
     /// </summary>
     public IList<Func<Exception, bool>> TransientExceptionClassifiers { get; } = new List<Func<Exception, bool>>();
+
+    /// <summary>
+    /// Settings of the cache behind <c>[Cached]</c>: the L1 bound, the L2 (<see cref="CacheOptions.DistributedCache"/>),
+    /// the backplane and the key prefix. Memory only by default.
+    /// </summary>
+    public CacheOptions Cache { get; } = new();
 }
