@@ -473,9 +473,15 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
 
         private async Task<TValue> WaitCancellableAsync(CancellationToken cancellationToken)
         {
-            using (cancellationToken.UnsafeRegister(static flight => ((Flight)flight!).Leave(), this))
+            try
             {
                 return await Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Completion.Task.IsCompleted)
+            {
+                // Leave before the caller sees its cancellation, so "every caller has gone" is observable.
+                Leave();
+                throw;
             }
         }
 
