@@ -310,8 +310,11 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         var call = new L2Call<TState>(this, flight, key, state, factory);
         try
         {
-            var value = await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, _l2Options, _l2Tags, flight.Token)
-                .ConfigureAwait(false);
+            var value = BoxedInL2
+                ? (await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.RunBoxed, _l2Options, _l2Tags, flight.Token)
+                    .ConfigureAwait(false)).Value!
+                : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, _l2Options, _l2Tags, flight.Token)
+                    .ConfigureAwait(false);
             if (call.Stage == L2CallStage.NotRun && CacheTelemetry.Requests.Enabled)
             {
                 CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL2, CacheTelemetry.Hit);
@@ -419,6 +422,10 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
     }
 
+    // HybridCache's built-in serializers write a null string or byte[] as an empty payload, which reads
+    // back as "" or []; a box keeps null a null for those two types (others go through JSON, which keeps it).
+    private static bool BoxedInL2 => typeof(TValue) == typeof(string) || typeof(TValue) == typeof(byte[]);
+
     private sealed record Entry(Task<TValue> Task, long ExpiresAt, long Sequence, string? L2Key)
     {
         // Reference identity, so a removal only removes the exact entry it looked at.
@@ -508,6 +515,9 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     {
         public static readonly Func<L2Call<TState>, CancellationToken, ValueTask<TValue>> Run = static (call, _) => call.RunAsync();
 
+        public static readonly Func<L2Call<TState>, CancellationToken, ValueTask<L2Box<TValue>>> RunBoxed =
+            static async (call, _) => new L2Box<TValue> { Value = await call.RunAsync().ConfigureAwait(false) };
+
         public L2CallStage Stage { get; private set; }
 
         public TValue? Value { get; private set; }
@@ -530,4 +540,12 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             }
         }
     }
+}
+
+/// <summary>The L2 payload of a <see langword="string"/> or <see langword="byte"/>[] result, so that null survives serialization.</summary>
+/// <typeparam name="T">The result type.</typeparam>
+internal sealed class L2Box<T>
+{
+    /// <summary>The result.</summary>
+    public T? Value { get; set; }
 }
