@@ -42,9 +42,14 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         var (first, _) = await NodeAsync();
         var (second, _) = await NodeAsync();
 
+        var written = await L2WriteAsync(definition, 1);
         Assert.Equal("run 1", await CallAsync(first, definition, 1));
+        await written.WaitAsync(BoundedWait);
         Assert.Equal("run 1", await CallAsync(second, definition, 1));
+
+        written = await L2WriteAsync(definition, 2);
         Assert.Null(await CallNullAsync(first, definition, 2));
+        await written.WaitAsync(BoundedWait);
         Assert.Null(await CallNullAsync(second, definition, 2));
 
         Assert.Equal(2, _runs);
@@ -57,7 +62,9 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         var (first, _) = await NodeAsync();
         var (second, secondBackplane) = await NodeAsync();
         await secondBackplane.Subscribed.WaitAsync(BoundedWait);
+        var written = await L2WriteAsync(definition, 1);
         Assert.Equal("run 1", await CallAsync(first, definition, 1));
+        await written.WaitAsync(BoundedWait);
         Assert.Equal("run 1", await CallAsync(second, definition, 1));
         Assert.True(second.Cache.Region<int, string?>(definition).TryGetLocal(1, out _), "The second node holds a local copy.");
         using var remote = new InvalidationListener(definition.MethodName);
@@ -105,8 +112,37 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         }
 
         var (fresh, _) = await NodeAsync();
+        var written = await L2WriteAsync(definition, 3);
         Assert.Equal("run 3", await CallAsync(node, definition, 3));
+        await written.WaitAsync(BoundedWait);
         Assert.Equal("run 3", await CallAsync(fresh, definition, 3));
+    }
+
+    /// <summary>
+    /// Completes when Redis reports a write of the L2 key of (<paramref name="definition"/>, <paramref name="key"/>):
+    /// HybridCache hands the value to its callers before its L2 write has finished, so another node can only
+    /// be expected to see it after this. Uses keyspace notifications, switched on here.
+    /// </summary>
+    private async Task<Task> L2WriteAsync(CacheDefinition definition, int key)
+    {
+        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
+        configuration.AllowAdmin = true;
+        var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _disposables.Add(admin);
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        await server.ConfigSetAsync("notify-keyspace-events", "KA");
+        var fullKey = _prefix + ":" + KeyOf(definition)(key);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await admin.GetSubscriber().SubscribeAsync(
+            RedisChannel.Literal("__keyspace@0__:" + fullKey),
+            (_, operation) =>
+            {
+                if (operation == "hset" || operation == "expire")
+                {
+                    written.TrySetResult();
+                }
+            });
+        return written.Task;
     }
 
     private static CacheDefinition Definition() =>
