@@ -85,6 +85,94 @@ public class CompositionDiagnosticTests
         Assert.Contains("private async Task<IReadOnlyDictionary<int, int>> GetCoreAsync(IReadOnlyList<int> keys, CancellationToken cancellationToken)", diagnostic.GetMessage());
     }
 
+    [Theory]
+    [InlineData("public partial Task RefreshAsync(int id);", "Task RefreshCoreAsync(int id) => Task.CompletedTask;", "has no result to cache")]
+    [InlineData("public partial int Get(int id);", "int GetCore(int id) => id;", "has no result to cache")]
+    public void ASP0013_cached_method_without_a_result(string declaration, string body, string why)
+    {
+        var (_, diagnostic) = Single($$"""
+            public partial class Catalog
+            {
+                [Cached]
+                {{declaration}}
+                private {{body}}
+            }
+            """, "ASP0013");
+        Assert.Contains(why, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void ASP0014_unsupported_key_type_names_both_fixes()
+    {
+        var (run, diagnostic) = Single("""
+            public sealed class Filter { }
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<int> CountAsync(Filter filter);
+                private Task<int> CountCoreAsync(Filter filter) => Task.FromResult(0);
+            }
+            """, "ASP0014");
+        Assert.Equal("Filter filter", run.LocatedText(diagnostic));
+        Assert.Contains("mark it [NotCacheKey], or make 'Filter' implement ISpanFormattable and IEquatable<Filter>", diagnostic.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("\"Nope\"", "is not a [Cached] method")]
+    [InlineData("nameof(GetAsync)", "names 2 [Cached] overloads")]
+    public void ASP0015_invalidation_target_must_be_one_cached_method(string target, string why)
+    {
+        var (_, diagnostic) = Single($$"""
+            public partial class Catalog
+            {
+                [Cached] public partial Task<int> GetAsync(int id);
+                private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+                [Cached] public partial Task<int> GetAsync(string name);
+                private Task<int> GetCoreAsync(string name) => Task.FromResult(0);
+
+                [InvalidatesCache({{target}})]
+                public partial Task SaveAsync(int id);
+                private Task SaveCoreAsync(int id) => Task.CompletedTask;
+            }
+            """, "ASP0015");
+        Assert.Contains(why, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void ASP0016_invalidating_method_must_have_the_key_parameters()
+    {
+        var (_, diagnostic) = Single("""
+            public partial class Catalog
+            {
+                [Cached] public partial Task<int> GetAsync(int id);
+                private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+
+                [InvalidatesCache(nameof(GetAsync))]
+                public partial Task SaveAsync(int productId);
+                private Task SaveCoreAsync(int productId) => Task.CompletedTask;
+            }
+            """, "ASP0016");
+        Assert.Contains("it needs a parameter 'id' of type 'int'", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void ASP0017_cached_and_invalidating_on_one_method()
+    {
+        var (_, diagnostic) = Single("""
+            public partial class Catalog
+            {
+                [Cached] public partial Task<int> GetAsync(int id);
+                private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+
+                [Cached]
+                [InvalidatesCache(nameof(GetAsync))]
+                public partial Task<int> TouchAsync(int id);
+                private Task<int> TouchCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, "ASP0017");
+        Assert.Contains("[Cached] with [InvalidatesCache]", diagnostic.GetMessage());
+    }
+
     private static (GeneratorRun Run, Diagnostic Diagnostic) Single(string source, string id)
     {
         var run = GeneratorHarness.Run(Usings + source);

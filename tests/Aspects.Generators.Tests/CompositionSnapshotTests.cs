@@ -87,4 +87,59 @@ public class CompositionSnapshotTests
 
         Snapshot.Verify(run);
     }
+
+    [Fact]
+    public void Cached_method_over_retry_and_its_invalidating_partner()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Shop;
+
+            public sealed record Product(int Id, string Name, decimal Price);
+            public enum Region { Europe, America }
+
+            public sealed partial class CatalogService(AspectRuntime aspects)
+            {
+                [Cached(DurationSeconds = 300, Tags = ["products"])]
+                [Retry(MaxAttempts = 3)]
+                public partial Task<Product?> GetProductAsync(int id, Region region, string? locale, DateTime? asOf, [NotCacheKey] string traceId, CancellationToken ct = default);
+
+                private Task<Product?> GetProductCoreAsync(int id, Region region, string? locale, DateTime? asOf, string traceId, CancellationToken ct) =>
+                    Task.FromResult<Product?>(null);
+
+                [Cached(DurationSeconds = 30, LocalDurationSeconds = 5)]
+                internal partial ValueTask<int> CountAsync(string? category);
+
+                private ValueTask<int> CountCoreAsync(string? category) => new(0);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                [InvalidatesCache(nameof(CountAsync))]
+                public partial Task SetPriceAsync(int id, Region region, string? locale, DateTime? asOf, string? category, decimal price, CancellationToken ct = default);
+
+                private Task SetPriceCoreAsync(int id, Region region, string? locale, DateTime? asOf, string? category, decimal price, CancellationToken ct) =>
+                    Task.CompletedTask;
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
+    public void Cached_batched_lookup_checks_the_cache_per_key_before_batching()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Inventory;
+
+            public sealed partial class StockService(AspectRuntime aspects)
+            {
+                [Cached(DurationSeconds = 10)]
+                [Batched]
+                public partial Task<int> GetStockAsync(int productId, CancellationToken ct = default);
+
+                private Task<IReadOnlyDictionary<int, int>> GetStockCoreAsync(IReadOnlyList<int> productIds, CancellationToken ct) =>
+                    Task.FromResult<IReadOnlyDictionary<int, int>>(new Dictionary<int, int>());
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
 }

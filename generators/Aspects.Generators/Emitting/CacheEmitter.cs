@@ -61,7 +61,8 @@ internal static class CacheEmitter
     /// <summary>The body of a method with <c>[InvalidatesCache]</c>: run the inner call, then evict.</summary>
     public static void EmitInvalidatingBody(SourceWriter writer, MethodModel model, string innerCall)
     {
-        writer.Line("// [InvalidatesCache] after success, evicts the entries this call changed, in every tier and on every node.");
+        writer.Line("// [InvalidatesCache] after success, evicts the entries this call changed, in every tier and on every node;");
+        writer.Line("// not cancellable, since the change has been made.");
         var isAsync = model.Returns.IsAsync();
         var awaitPrefix = isAsync ? "await " : string.Empty;
         var awaitSuffix = isAsync ? ".ConfigureAwait(false)" : string.Empty;
@@ -71,8 +72,8 @@ internal static class CacheEmitter
         foreach (var invalidation in model.Invalidations)
         {
             var evict = Region(model, invalidation.TargetSuffix, invalidation.Key, invalidation.ValueType)
-                + ".InvalidateAsync(" + KeyExpression(invalidation.Key) + ", " + KeyBuilderName(invalidation.TargetSuffix) + ", "
-                + RetryEmitter.Token(model.CancellationToken) + ")";
+                + ".InvalidateAsync(" + KeyExpression(invalidation.Key) + ", " + KeyBuilderName(invalidation.TargetSuffix)
+                + ", global::System.Threading.CancellationToken.None)";
             writer.Line(isAsync ? "await " + evict + ".ConfigureAwait(false);" : evict + ".AsTask().GetAwaiter().GetResult();");
         }
 
@@ -85,7 +86,7 @@ internal static class CacheEmitter
     /// <summary>The cache definition, the L2 key builder and the public <c>Invalidate{Name}</c> method.</summary>
     public static void EmitMembers(SourceWriter writer, MethodModel model, CacheModel cache)
     {
-        var fullName = SymbolDisplay.FormatLiteral(model.FullName, quote: true);
+        var fullName = SymbolDisplay.FormatLiteral(cache.Name, quote: true);
         var keyType = KeyType(cache.Key);
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.Caching.CacheDefinition " + DefinitionName(model.MemberSuffix) + " = new(");

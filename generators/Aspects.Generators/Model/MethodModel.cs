@@ -73,6 +73,7 @@ internal sealed record RetryModel(
     EquatableArray<string> Handle);
 
 /// <summary>The <c>[Cached]</c> settings of a method, already validated.</summary>
+/// <param name="Name">Names the method in cache keys: its full name, with parameter types when it is overloaded.</param>
 /// <param name="Key">How the cache key is formed.</param>
 /// <param name="ValueType">The cached value type (the <c>T</c> of <c>Task&lt;T&gt;</c>).</param>
 /// <param name="DurationSeconds">Overall time to live.</param>
@@ -80,6 +81,7 @@ internal sealed record RetryModel(
 /// <param name="Tags">Tags for invalidation.</param>
 /// <param name="Policy">The configuration policy name, or <see langword="null"/>.</param>
 internal sealed record CacheModel(
+    string Name,
     CacheKeyModel Key,
     string ValueType,
     int DurationSeconds,

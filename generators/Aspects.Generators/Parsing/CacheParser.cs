@@ -49,6 +49,7 @@ internal static class CacheParser
         }
 
         return new CacheModel(
+            CacheNameOf(method),
             key,
             valueType!.Qualified(),
             duration,
@@ -96,6 +97,18 @@ internal static class CacheParser
         }
 
         return new InvalidationModel(MethodParser.MemberSuffixOf(target), key, valueType.Qualified());
+    }
+
+    /// <summary>
+    /// <c>Shop.Catalog.GetAsync</c>, or <c>Shop.Catalog.GetAsync(int, string)</c> for an overload, so two
+    /// overloads never share entries in the distributed tier.
+    /// </summary>
+    private static string CacheNameOf(IMethodSymbol method)
+    {
+        var name = method.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + "." + method.Name;
+        return method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Skip(1).Any()
+            ? name + "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))) + ")"
+            : name;
     }
 
     private static ITypeSymbol? ResultType(IMethodSymbol method, KnownTypes known) =>
