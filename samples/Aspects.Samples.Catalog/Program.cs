@@ -5,9 +5,30 @@ using Aspects.Samples.Catalog;
 // Runs on the embedded defaults: no Redis, no PostgreSQL. Every wrapper below is generated at build time.
 var runtime = new AspectRuntime();
 
+await CacheStoryAsync(runtime);
 await RetryStoryAsync(runtime);
 await RateLimitStoryAsync(runtime);
 await BatchStoryAsync(runtime);
+
+static async Task CacheStoryAsync(AspectRuntime runtime)
+{
+    Heading("[Cached] + [InvalidatesCache] products from a slow database (40 ms a query)");
+    var catalog = new ProductCatalog(runtime);
+    await TimedAsync("first read of product 7 (miss)", () => catalog.GetProductAsync(7));
+    await TimedAsync("second read of product 7 (hit)", () => catalog.GetProductAsync(7));
+    var concurrent = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => catalog.GetProductAsync(8)));
+    Console.WriteLine($"  100 concurrent reads of product 8 → {concurrent.Distinct().Count()} distinct result, one query (stampede protection)");
+    await catalog.SetPriceAsync(7, 12.50m);
+    await TimedAsync("read of product 7 after SetPriceAsync (evicted)", () => catalog.GetProductAsync(7));
+    Console.WriteLine($"  => {catalog.Queries} database queries for 104 reads");
+
+    static async Task TimedAsync(string what, Func<Task<Product?>> read)
+    {
+        var clock = Stopwatch.StartNew();
+        var product = await read();
+        Console.WriteLine($"  {what}: {product} in {clock.Elapsed.TotalMilliseconds:F2} ms");
+    }
+}
 
 static async Task RetryStoryAsync(AspectRuntime runtime)
 {
