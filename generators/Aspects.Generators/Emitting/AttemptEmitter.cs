@@ -132,13 +132,24 @@ internal static class AttemptEmitter
             return;
         }
 
-        writer.Line(model.ReturnType + " __first;");
-        writer.Open("try");
-        writer.Line("__first = " + MethodEmitter.CoreCall(model, fromStaticHelper: false) + ";");
-        writer.Close();
-        writer.Open("catch (global::System.Exception __exception)");
-        writer.Line("__first = " + FromException(model) + ";");
-        writer.Close();
+        if (model.CoreIsAsync)
+        {
+            // An async body reports every failure through its task, so the fast path needs no try block
+            // (which would keep this method from being inlined).
+            writer.Line("var __first = " + MethodEmitter.CoreCall(model, fromStaticHelper: false) + ";");
+        }
+        else
+        {
+            // A body that is not async may throw before it returns a task: that failure is retried too.
+            writer.Line(model.ReturnType + " __first;");
+            writer.Open("try");
+            writer.Line("__first = " + MethodEmitter.CoreCall(model, fromStaticHelper: false) + ";");
+            writer.Close();
+            writer.Open("catch (global::System.Exception __exception)");
+            writer.Line("__first = " + FromException(model) + ";");
+            writer.Close();
+        }
+
         writer.Line();
         writer.Line("// Fast path: the first attempt already succeeded, so hand its task back as it is.");
         writer.Open("if (__first.IsCompletedSuccessfully)");

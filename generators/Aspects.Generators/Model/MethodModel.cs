@@ -14,6 +14,7 @@ namespace Aspects.Generators.Model;
 /// <param name="ResultType">The awaited result type for <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, else <see langword="null"/>.</param>
 /// <param name="Parameters">The parameters in order.</param>
 /// <param name="CoreName">The name of the user's body method (<c>{Name}Core</c>).</param>
+/// <param name="CoreIsAsync">Whether the body method is declared <c>async</c>, so it reports every failure through its task.</param>
 /// <param name="IsStatic">Whether the method is static.</param>
 /// <param name="RuntimeExpression">The C# expression that yields the <c>AspectRuntime</c> in the method's scope.</param>
 /// <param name="CancellationToken">The name of the caller's <c>CancellationToken</c> parameter, or <see langword="null"/>.</param>
@@ -39,6 +40,7 @@ internal sealed record MethodModel(
     string? ResultType,
     EquatableArray<ParameterModel> Parameters,
     string CoreName,
+    bool CoreIsAsync,
     bool IsStatic,
     string RuntimeExpression,
     string? CancellationToken,

@@ -140,10 +140,7 @@ internal static class MethodParser
         }
 
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
-        if (returns is { } returnKind && !batched)
-        {
-            CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
-        }
+        var coreIsAsync = returns is { } returnKind && !batched && CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
 
         if (returns is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
@@ -166,6 +163,7 @@ internal static class MethodParser
             ResultType: resultType,
             Parameters: parameters,
             CoreName: Escape(coreName),
+            CoreIsAsync: coreIsAsync,
             IsStatic: method.IsStatic,
             RuntimeExpression: RuntimeLocator.Find(method, known),
             CancellationToken: method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)) is { } token
@@ -297,19 +295,20 @@ internal static class MethodParser
         type.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false })
         || type.AllInterfaces.Any(i => i.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false }));
 
-    private static void CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
+    /// <summary>Checks the user's body method; returns whether it is declared <c>async</c> (then it never throws synchronously).</summary>
+    private static bool CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
     {
         var expected = ExpectedCoreSignature(method, coreName, returns);
         var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, expected));
-            return;
+            return false;
         }
 
-        if (candidates.Any(candidate => Matches(method, candidate)))
+        if (candidates.FirstOrDefault(candidate => Matches(method, candidate)) is { } match)
         {
-            return;
+            return match.IsAsync;
         }
 
         var first = candidates[0];
@@ -319,6 +318,7 @@ internal static class MethodParser
             first.ToDisplayString(SymbolFormats.Readable),
             method.Name,
             expected));
+        return false;
     }
 
     private static bool Matches(IMethodSymbol method, IMethodSymbol candidate)

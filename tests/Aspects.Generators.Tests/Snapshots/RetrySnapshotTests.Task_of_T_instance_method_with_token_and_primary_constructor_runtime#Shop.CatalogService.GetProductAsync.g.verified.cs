@@ -9,15 +9,7 @@ namespace Shop
         public partial global::System.Threading.Tasks.Task<global::Shop.Product?> GetProductAsync(int id, global::System.Threading.CancellationToken ct)
         {
             // [Retry] up to 4 attempts; exponential backoff from 100 ms, at most 30000 ms, with jitter; handles transient exceptions.
-            global::System.Threading.Tasks.Task<global::Shop.Product?> __first;
-            try
-            {
-                __first = this.GetProductCoreAsync(id, ct);
-            }
-            catch (global::System.Exception __exception)
-            {
-                __first = global::System.Threading.Tasks.Task.FromException<global::Shop.Product?>(__exception);
-            }
+            var __first = this.GetProductCoreAsync(id, ct);
 
             // Fast path: the first attempt already succeeded, so hand its task back as it is.
             if (__first.IsCompletedSuccessfully)
