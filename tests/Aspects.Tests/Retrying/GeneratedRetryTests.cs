@@ -7,15 +7,8 @@ namespace Aspects.Tests.Retrying;
 /// Compile-and-run: these services are compiled with the Aspects generator, so every call goes through
 /// the generated [Retry] wrappers; time is driven by a fake clock.
 /// </summary>
-public partial class GeneratedRetryTests
+public partial class GeneratedRetryTests : GeneratedWrapperTests
 {
-    // Every await of a wrapper is bounded, so a broken wrapper fails the test instead of hanging the run.
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-
-    private readonly RecordingTimeProvider _clock = new();
-
-    private AspectRuntime Runtime => new(new AspectRuntimeOptions { TimeProvider = _clock, Random = new Random(1) });
-
     [Fact]
     public async Task Async_body_failing_twice_succeeds_on_the_third_attempt_after_exponential_delays()
     {
@@ -23,18 +16,18 @@ public partial class GeneratedRetryTests
 
         var call = service.GetAsync(42, CancellationToken.None);
 
-        await _clock.WaitForTimerAsync("the first retry delay");
+        await Clock.WaitForTimerAsync("the first retry delay");
         Assert.Equal(1, service.Attempts);
-        _clock.Advance(TimeSpan.FromMilliseconds(99));
+        Clock.Advance(TimeSpan.FromMilliseconds(99));
         Assert.Equal(1, service.Attempts);
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
-        await _clock.WaitForTimerAsync("the second retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await Clock.WaitForTimerAsync("the second retry delay");
         Assert.Equal(2, service.Attempts);
-        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        Clock.Advance(TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(43, await call.WaitAsync(Bound));
         Assert.Equal(3, service.Attempts);
-        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)], _clock.DueTimes);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)], Clock.DueTimes);
     }
 
     [Fact]
@@ -43,10 +36,10 @@ public partial class GeneratedRetryTests
         var service = new FlakyService(Runtime, failures: 10);
 
         var call = service.GetAsync(1, CancellationToken.None);
-        await _clock.WaitForTimerAsync("the first retry delay");
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        await _clock.WaitForTimerAsync("the second retry delay");
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Clock.WaitForTimerAsync("the first retry delay");
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Clock.WaitForTimerAsync("the second retry delay");
+        Clock.Advance(TimeSpan.FromMinutes(1));
 
         var exception = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(Bound));
         Assert.Equal("attempt 3 timed out", exception.Message);
@@ -63,7 +56,7 @@ public partial class GeneratedRetryTests
 
         Assert.Same(service.LastTask, call);
         Assert.Equal(6, await call.WaitAsync(Bound));
-        Assert.Empty(_clock.DueTimes);
+        Assert.Empty(Clock.DueTimes);
     }
 
     [Fact]
@@ -74,7 +67,7 @@ public partial class GeneratedRetryTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => service.GetAsync(1, CancellationToken.None).WaitAsync(Bound));
 
         Assert.Equal(1, service.Attempts);
-        Assert.Empty(_clock.DueTimes);
+        Assert.Empty(Clock.DueTimes);
     }
 
     [Fact]
@@ -88,7 +81,7 @@ public partial class GeneratedRetryTests
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Bound));
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(1, service.Attempts);
     }
 
@@ -110,8 +103,8 @@ public partial class GeneratedRetryTests
         var service = new CancellingService(Runtime, unrelated, failures: 1);
 
         var call = service.RunAsync(CancellationToken.None);
-        await _clock.WaitForTimerAsync("the retry delay");
-        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        await Clock.WaitForTimerAsync("the retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
         await call.AsTask().WaitAsync(Bound);
 
         Assert.Equal(2, service.Attempts);
@@ -123,15 +116,15 @@ public partial class GeneratedRetryTests
         var service = new SyncService(Runtime, failures: 2);
 
         var call = Task.Run(() => service.Read("a.txt"));
-        await _clock.WaitForTimerAsync("the first retry delay");
+        await Clock.WaitForTimerAsync("the first retry delay");
         Assert.Equal(1, service.Attempts);
-        _clock.Advance(TimeSpan.FromMilliseconds(50));
-        await _clock.WaitForTimerAsync("the second retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(50));
+        await Clock.WaitForTimerAsync("the second retry delay");
         Assert.Equal(2, service.Attempts);
-        _clock.Advance(TimeSpan.FromMilliseconds(50));
+        Clock.Advance(TimeSpan.FromMilliseconds(50));
 
         Assert.Equal("a.txt:3", await call.WaitAsync(Bound));
-        Assert.Equal([TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)], _clock.DueTimes);
+        Assert.Equal([TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)], Clock.DueTimes);
     }
 
     [Fact]
@@ -151,8 +144,8 @@ public partial class GeneratedRetryTests
         var service = new FlakyService(Runtime, failures: 1);
 
         var call = service.EchoAsync<string>("hello");
-        await _clock.WaitForTimerAsync("the retry delay");
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        await Clock.WaitForTimerAsync("the retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(100));
 
         Assert.Equal("hello", await call.AsTask().WaitAsync(Bound));
         Assert.Equal(2, service.Attempts);
