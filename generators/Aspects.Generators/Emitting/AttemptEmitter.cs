@@ -62,7 +62,7 @@ internal static class AttemptEmitter
 
         if (model.Retry is { } retry)
         {
-            RetryEmitter.CloseLoop(writer, retry, runtime, model.CancellationToken, isAsync: false);
+            RetryEmitter.CloseLoop(writer, model, retry, runtime, isAsync: false);
         }
     }
 
@@ -169,7 +169,7 @@ internal static class AttemptEmitter
         }
 
         WriteAwaitedCall(writer, model, "(__pending ?? " + MethodEmitter.CoreCall(model, fromStaticHelper: true) + ")", returnAfterVoid: true);
-        RetryEmitter.CloseLoop(writer, retry, "__runtime", model.CancellationToken, isAsync: true, resetLine: "__pending = null;");
+        RetryEmitter.CloseLoop(writer, model, retry, "__runtime", isAsync: true, resetLine: "__pending = null;");
         writer.Close();
     }
 

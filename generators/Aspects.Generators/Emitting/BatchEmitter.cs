@@ -76,7 +76,7 @@ internal static class BatchEmitter
 
         if (model.Retry is { } retryLayer)
         {
-            RetryEmitter.CloseLoop(writer, retryLayer, "__runtime", "cancellationToken", isAsync: true);
+            RetryEmitter.CloseLoop(writer, model with { CancellationToken = "cancellationToken" }, retryLayer, "__runtime", isAsync: true);
         }
 
         writer.Close();

@@ -22,10 +22,12 @@ internal static class RetryEmitter
     }
 
     /// <summary>Closes the attempt loop: a handled failure waits on the runtime clock, then the loop tries again.</summary>
-    public static void CloseLoop(SourceWriter writer, RetryModel retry, string runtime, string? token, bool isAsync, string? resetLine = null)
+    public static void CloseLoop(SourceWriter writer, MethodModel model, RetryModel retry, string runtime, bool isAsync, string? resetLine = null)
     {
+        var token = model.CancellationToken;
         writer.Close();
         writer.Open("catch (global::System.Exception __exception) when (" + Filter(retry, runtime, token) + ")");
+        writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", __exception);");
         if (resetLine is not null)
         {
             writer.Line(resetLine);

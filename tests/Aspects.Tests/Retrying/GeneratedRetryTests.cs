@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using Aspects.Telemetry;
 using Aspects.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Aspects.Tests.Retrying;
 
@@ -28,6 +30,27 @@ public partial class GeneratedRetryTests : GeneratedWrapperTests
         Assert.Equal(43, await call.WaitAsync(Bound));
         Assert.Equal(3, service.Attempts);
         Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)], Clock.DueTimes);
+    }
+
+    [Fact]
+    public async Task Each_retry_is_counted_by_method_and_exception_type_never_by_argument()
+    {
+        using var retries = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.retry.attempts");
+        var service = new FlakyService(Runtime, failures: 2);
+
+        var call = service.GetAsync(42, CancellationToken.None);
+        await Clock.WaitForTimerAsync("the first retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(100));
+        await Clock.WaitForTimerAsync("the second retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(200));
+        await call.WaitAsync(Bound);
+
+        var recorded = retries.GetMeasurementSnapshot()
+            .Where(m => (string?)m.Tags["aspects.method"] == "Aspects.Tests.Retrying.GeneratedRetryTests.FlakyService.GetAsync")
+            .ToList();
+        Assert.Equal(2, recorded.Sum(m => m.Value));
+        Assert.All(recorded, m => Assert.Equal("System.TimeoutException", m.Tags["error.type"]));
+        Assert.All(recorded, m => Assert.Equal(2, m.Tags.Count));
     }
 
     [Fact]
