@@ -1,0 +1,389 @@
+using static Aspects.Generators.Tests.Misuse.Expectation;
+
+namespace Aspects.Generators.Tests.Misuse;
+
+/// <summary>
+/// Wrong programs users write, one per entry, each with the single outcome the generator owes them.
+/// Grouped by what is wrong: return types, bodies, types, targets, attribute values, parameters,
+/// then programs that look suspicious but are fine.
+/// </summary>
+public static class MisuseCatalogue
+{
+    public static readonly IReadOnlyList<MisuseCase> All =
+    [
+        // ---- Return types -------------------------------------------------------------------------
+        new("Retry_on_an_async_stream", """
+            public partial class Feed
+            {
+                [Retry]
+                public partial IAsyncEnumerable<int> ListAsync();
+                private IAsyncEnumerable<int> ListCoreAsync() => throw new NotSupportedException();
+            }
+            """, Reports("ASP0006", at: "IAsyncEnumerable<int>", says: "returns 'IAsyncEnumerable<int>'")),
+
+        new("Retry_on_a_ref_readonly_return", """
+            public partial class Buffer
+            {
+                private int _value;
+                [Retry]
+                public partial ref readonly int Peek();
+                private ref readonly int PeekCore() => ref _value;
+            }
+            """, Reports("ASP0006", at: "ref readonly int", says: "returns 'ref int'")),
+
+        new("Retry_on_a_custom_awaitable", """
+            public sealed class Later
+            {
+                public System.Runtime.CompilerServices.TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter();
+            }
+            public partial class Jobs
+            {
+                [Retry]
+                public partial Later RunAsync();
+                private Later RunCoreAsync() => new();
+            }
+            """, Reports("ASP0006", at: "Later", says: "returns 'Later'")),
+
+        new("Retry_on_a_span_return", """
+            public partial class Parser
+            {
+                [Retry]
+                public partial Span<byte> Read();
+                private Span<byte> ReadCore() => default;
+            }
+            """, Reports("ASP0006", at: "Span<byte>", says: "returns 'Span<byte>'")),
+
+        // ---- Bodies ----------------------------------------------------------------------------------
+        new("Missing_body_method", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial Task<string?> FindAsync(int id, CancellationToken ct = default);
+            }
+            """, Reports("ASP0003", at: "FindAsync", says: "add 'private async Task<string?> FindCoreAsync(int id, CancellationToken ct) { ... }'")),
+
+        new("Body_method_with_a_different_parameter_type", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial Task<int> GetAsync(long id);
+                private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0004", at: "GetCoreAsync", says: "declare it as 'private async Task<int> GetCoreAsync(long id)'")),
+
+        new("Body_method_static_when_the_declaration_is_not", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial int Count();
+                private static int CountCore() => 1;
+            }
+            """, Reports("ASP0004", at: "CountCore", says: "declare it as 'private int CountCore()'")),
+
+        new("Body_method_with_a_different_number_of_type_parameters", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial T Get<T>(int id);
+                private object GetCore(int id) => id;
+            }
+            """, Reports("ASP0004", at: "GetCore", says: "declare it as 'private T GetCore<T>(int id)'")),
+
+        new("Partial_method_with_a_handwritten_implementation", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial int Count();
+                public partial int Count() => 1;
+                private int CountCore() => 1;
+            }
+            """, Reports("ASP0008", at: "Count", says: "delete the implementing declaration")),
+
+        new("Ordinary_method_with_a_body", """
+            public partial class Catalog
+            {
+                [RateLimited(PermitsPerSecond = 5)]
+                public Task PingAsync() => Task.CompletedTask;
+                private Task PingCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0001", at: "PingAsync", says: "move the body into 'PingCoreAsync'")),
+
+        // ---- Containing types ------------------------------------------------------------------------
+        new("Top_level_type_not_partial", """
+            public class Catalog
+            {
+                [Retry]
+                public partial int Count();
+                private int CountCore() => 1;
+            }
+            """, Reports("ASP0002", at: "Catalog", says: "add the 'partial' modifier to 'Catalog'")),
+
+        new("Nested_type_not_partial_inside_a_partial_one", """
+            public partial class Outer
+            {
+                public class Inner
+                {
+                    [Retry]
+                    public partial int Count();
+                    private int CountCore() => 1;
+                }
+            }
+            """, Reports("ASP0002", at: "Inner", says: "add the 'partial' modifier to 'Inner'")),
+
+        new("Outermost_of_three_types_not_partial", """
+            namespace Deep;
+            public static class Outer
+            {
+                public partial class Middle
+                {
+                    public partial struct Inner
+                    {
+                        [Retry]
+                        public partial int Count();
+                        private int CountCore() => 1;
+                    }
+                }
+            }
+            """, Reports("ASP0002", at: "Outer", says: "add the 'partial' modifier to 'Outer'")),
+
+        new("Record_struct_not_partial", """
+            public record struct Point(int X)
+            {
+                [Retry]
+                public partial int Length();
+                private int LengthCore() => X;
+            }
+            """, Reports("ASP0002", at: "Point", says: "add the 'partial' modifier to 'Point'")),
+
+        // ---- Targets ---------------------------------------------------------------------------------
+        new("Aspect_on_an_interface_method", """
+            public interface ICatalog
+            {
+                [Retry]
+                Task<int> CountAsync();
+            }
+            """, Reports("ASP0010", at: "CountAsync", says: "cannot be applied to a method of interface 'ICatalog'")),
+
+        // ---- Attribute values ------------------------------------------------------------------------
+        new("Retry_with_negative_attempts", """
+            public partial class Client
+            {
+                [Retry(MaxAttempts = -5)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "MaxAttempts = -5", says: "at least 1")),
+
+        new("Retry_handling_a_type_that_is_not_an_exception", """
+            public partial class Client
+            {
+                [Retry(Handle = [typeof(TimeoutException), typeof(Uri)])]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0009", at: "Handle = [typeof(TimeoutException), typeof(Uri)]", says: "'Uri', which does not derive from System.Exception")),
+
+        new("Rate_limit_of_NaN_permits", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = double.NaN)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "PermitsPerSecond = double.NaN", says: "a finite number above 0")),
+
+        new("Rate_limit_with_an_undefined_mode", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = (RateLimitMode)9)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "Mode = (RateLimitMode)9", says: "RateLimitMode.Wait or RateLimitMode.Reject")),
+
+        new("Rate_limit_with_an_undefined_scope", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5, Scope = (RateLimitScope)(-1))]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "Scope = (RateLimitScope)(-1)", says: "RateLimitScope.Local or RateLimitScope.Distributed")),
+
+        new("Batch_of_zero_keys", """
+            public partial class Stock
+            {
+                [Batched(MaxBatchSize = 0)]
+                public partial Task<int> GetAsync(int id);
+                private Task<IReadOnlyDictionary<int, int>> GetCoreAsync(IReadOnlyList<int> ids) => throw new NotSupportedException();
+            }
+            """, Reports("ASP0007", at: "MaxBatchSize = 0", says: "at least 1 key")),
+
+        new("Attribute_value_of_the_wrong_type", """
+            public partial class Client
+            {
+                [Retry(MaxAttempts = "3")]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, CompilerRejects("CS0029")),
+
+        new("Attribute_property_that_does_not_exist", """
+            public partial class Client
+            {
+                [Retry(Attempts = 3)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, CompilerRejects("CS0246")),
+
+        new("Same_aspect_twice", """
+            public partial class Client
+            {
+                [Retry(MaxAttempts = 2)]
+                [Retry(MaxAttempts = 5)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, CompilerRejects("CS0579")),
+
+        // ---- Batching and rate-limiting shapes --------------------------------------------------------
+        new("Batched_method_with_two_keys", """
+            public partial class Stock
+            {
+                [Batched]
+                public partial Task<int> GetAsync(int warehouse, int productId, CancellationToken ct = default);
+            }
+            """, Reports("ASP0011", at: "GetAsync", says: "it takes 2 key parameters")),
+
+        new("Batched_method_returning_plain_Task", """
+            public partial class Stock
+            {
+                [Batched]
+                public partial Task RefreshAsync(int productId);
+            }
+            """, Reports("ASP0011", at: "RefreshAsync", says: "return Task<TValue> or ValueTask<TValue>")),
+
+        new("Batched_body_taking_one_key", """
+            public partial class Stock
+            {
+                [Batched, Retry]
+                public partial ValueTask<int> GetAsync(Guid id);
+                private ValueTask<int> GetCoreAsync(Guid id) => new(1);
+            }
+            """, Reports("ASP0004", at: "GetCoreAsync", says: "IReadOnlyList<Guid> keys")),
+
+        new("Rate_limited_synchronous_method_waits_by_blocking", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5)]
+                public partial void Send(string message);
+                private void SendCore(string message) { }
+            }
+            """, Reports("ASP0012", at: "Send", says: "blocks the calling thread")),
+
+        // ---- Parameters --------------------------------------------------------------------------------
+        // ---- Fine, however odd they look ----------------------------------------------------------------
+        new("Span_parameter_on_a_synchronous_method_is_fine", """
+            public partial class Client
+            {
+                [Retry, RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial int Sum(ReadOnlySpan<int> values);
+                private int SumCore(ReadOnlySpan<int> values) => values.Length;
+            }
+            """, CompilesCleanly()),
+
+        new("Default_values_of_every_kind_are_fine", """
+            public enum Region { North, South }
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<string> FindAsync(
+                    int count = 5,
+                    long big = long.MaxValue,
+                    double ratio = double.NaN,
+                    float small = -0.5f,
+                    decimal price = 1.25m,
+                    char separator = '\n',
+                    bool exact = true,
+                    string text = "quote \" and \\ backslash",
+                    string? missing = null,
+                    int? maybe = null,
+                    Region region = Region.South,
+                    Region mask = (Region)7,
+                    DateTime when = default,
+                    Guid id = default,
+                    object? anything = null,
+                    [System.Runtime.InteropServices.Optional, System.Runtime.InteropServices.DefaultParameterValue(3)] int legacy = 3,
+                    CancellationToken ct = default);
+                private Task<string> FindCoreAsync(
+                    int count, long big, double ratio, float small, decimal price, char separator, bool exact, string text,
+                    string? missing, int? maybe, Region region, Region mask, DateTime when, Guid id, object? anything, int legacy,
+                    CancellationToken ct) => Task.FromResult(text);
+            }
+            """, CompilesCleanly()),
+
+        new("Dynamic_parameters_and_results_are_fine", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<dynamic> CallAsync(dynamic request, List<dynamic> more);
+                private Task<dynamic> CallCoreAsync(dynamic request, List<dynamic> more) => Task.FromResult<dynamic>(request);
+
+                [Retry]
+                public partial dynamic Call(dynamic request);
+                private dynamic CallCore(dynamic request) => request;
+            }
+            """, CompilesCleanly(generatedFiles: 2)),
+
+        new("Generic_constraints_of_every_kind_are_repeated", """
+            public abstract class Entity { }
+            public partial class Repository
+            {
+                [Retry]
+                public partial Task<TResult?> LoadAsync<TKey, TValue, TEntity, TResult, TEnum, TClass>(TKey key, TValue value, TEntity entity, TEnum kind)
+                    where TKey : notnull
+                    where TValue : unmanaged
+                    where TEntity : Entity, IDisposable, new()
+                    where TResult : class?
+                    where TEnum : struct, Enum
+                    where TClass : class;
+                private Task<TR?> LoadCoreAsync<TK, TV, TE, TR, TN, TC>(TK key, TV value, TE entity, TN kind)
+                    where TK : notnull
+                    where TV : unmanaged
+                    where TE : Entity, IDisposable, new()
+                    where TR : class?
+                    where TN : struct, Enum
+                    where TC : class => Task.FromResult<TR?>(null);
+            }
+            """, CompilesCleanly()),
+
+        new("Keyword_names_overloads_and_extension_methods_are_fine", """
+            public static partial class Text
+            {
+                [Retry]
+                public static partial string Join(this string @class, string @event);
+                private static string JoinCore(string @class, string @event) => @class + @event;
+
+                [Retry]
+                public static partial string Join(this string @class, int @int);
+                private static string JoinCore(string @class, int @int) => @class;
+            }
+            """, CompilesCleanly(generatedFiles: 2)),
+
+        new("Generic_nested_types_records_and_structs_are_fine", """
+            namespace Shop.Inner
+            {
+                public partial record Store<T>(AspectRuntime Aspects) where T : class
+                {
+                    public readonly partial struct Shelf<TItem>
+                    {
+                        [Retry, RateLimited(PermitsPerSecond = 2, Mode = RateLimitMode.Reject)]
+                        public partial ValueTask<TItem?> TakeAsync(T owner, CancellationToken ct);
+                        private ValueTask<TItem?> TakeCoreAsync(T owner, CancellationToken ct) => default;
+                    }
+                }
+            }
+            """, CompilesCleanly()),
+    ];
+}
