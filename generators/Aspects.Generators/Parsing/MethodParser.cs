@@ -221,7 +221,8 @@ internal static class MethodParser
                 prefix.Append("this ");
             }
 
-            if (parameter.ScopedKind == ScopedKind.ScopedValue)
+            // A params span is scoped implicitly; writing 'scoped params' is a syntax error.
+            if (parameter.ScopedKind == ScopedKind.ScopedValue && !parameter.IsParams)
             {
                 prefix.Append("scoped ");
             }

@@ -385,5 +385,21 @@ public static class MisuseCatalogue
                 }
             }
             """, CompilesCleanly()),
+        new("Params_arrays_spans_and_collections_are_fine", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<int> SumAsync(params int[] values);
+                private Task<int> SumCoreAsync(int[] values) => Task.FromResult(values.Length);
+
+                [Retry]
+                public partial int Count(params ReadOnlySpan<string> values);
+                private int CountCore(ReadOnlySpan<string> values) => values.Length;
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial int Total(params IEnumerable<int> values);
+                private int TotalCore(IEnumerable<int> values) => 0;
+            }
+            """, CompilesCleanly(generatedFiles: 3)),
     ];
 }
