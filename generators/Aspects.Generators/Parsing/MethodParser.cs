@@ -385,7 +385,9 @@ internal static class MethodParser
             var keyword = declaration is RecordDeclarationSyntax record
                 ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
                 : declaration.Keyword.Text;
-            return "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
+            // Pointer types in the signature need the unsafe context the user's declaration gives.
+            var @unsafe = declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword) ? "unsafe " : string.Empty;
+            return @unsafe + "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
         });
         return declarations.ToEquatableArray();
     }

@@ -401,5 +401,13 @@ public static class MisuseCatalogue
                 private int TotalCore(IEnumerable<int> values) => 0;
             }
             """, CompilesCleanly(generatedFiles: 3)),
+        new("Pointer_parameter_on_a_synchronous_method_is_fine", """
+            public unsafe partial class Client
+            {
+                [Retry]
+                public partial int Read(byte* data, delegate*<int, int> map);
+                private int ReadCore(byte* data, delegate*<int, int> map) => map(*data);
+            }
+            """, CompilesCleanly(), AllowUnsafe: true),
     ];
 }
