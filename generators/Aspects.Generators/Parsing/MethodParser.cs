@@ -77,6 +77,9 @@ internal static class MethodParser
 
         var known = new KnownTypes(context.SemanticModel.Compilation);
         var parameters = ParseParameters(method, syntax, diagnostics);
+
+        // ASP0005 already says what to change; shape checks that count or compare those parameters would only repeat it.
+        var hasByRefParameter = method.Parameters.Any(p => p.RefKind != RefKind.None);
         var (returns, resultType) = ClassifyReturn(method, known);
         if (returns is null)
         {
@@ -115,7 +118,7 @@ internal static class MethodParser
                     break;
                 case AttributeNames.Batched:
                     batched = true;
-                    batch = BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
+                    batch = hasByRefParameter ? null : BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
                     break;
                 case AttributeNames.Retry:
                     retry = RetryParser.Parse(reader, known);
@@ -140,7 +143,7 @@ internal static class MethodParser
         }
 
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
-        if (returns is { } returnKind && !batched)
+        if (returns is { } returnKind && !batched && !hasByRefParameter)
         {
             CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
         }

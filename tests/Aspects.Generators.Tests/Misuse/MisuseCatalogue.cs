@@ -283,6 +283,23 @@ public static class MisuseCatalogue
             """, Reports("ASP0012", at: "Send", says: "blocks the calling thread")),
 
         // ---- Parameters --------------------------------------------------------------------------------
+        new("Ref_readonly_parameter", """
+            public partial class Client
+            {
+                [Retry]
+                public partial int Sum(ref readonly int start);
+                private int SumCore(ref readonly int start) => start;
+            }
+            """, Reports("ASP0005", at: "ref readonly int start", says: "is passed by 'ref readonly'")),
+
+        new("Out_parameter_on_a_batched_method", """
+            public partial class Stock
+            {
+                [Batched]
+                public partial Task<int> GetAsync(int id, out bool found);
+            }
+            """, Reports("ASP0005", at: "out bool found", says: "is passed by 'out'")),
+
         // ---- Fine, however odd they look ----------------------------------------------------------------
         new("Span_parameter_on_a_synchronous_method_is_fine", """
             public partial class Client
