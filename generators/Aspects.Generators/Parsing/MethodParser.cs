@@ -19,6 +19,14 @@ internal static class MethodParser
     /// </summary>
     public static ParseResult? Parse(GeneratorAttributeSyntaxContext context, string attributeName, CancellationToken cancellationToken)
     {
+        // The attributes allow methods only: on a property, constructor, type or any other declaration
+        // the compiler already reports CS0592, and a second error from us would only add noise.
+        if (context.TargetNode is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)
+            || context.TargetSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor })
+        {
+            return null;
+        }
+
         if (context.TargetSymbol is IMethodSymbol candidate && OwnerOf(candidate) != attributeName)
         {
             return null;
@@ -42,8 +50,8 @@ internal static class MethodParser
         var shortName = AttributeNames.ShortName(attributeName);
         if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedTarget, context.TargetNode.GetLocation(), shortName, DescribeTarget(context.TargetNode)));
+            var target = context.TargetNode is LocalFunctionStatementSyntax local ? local.Identifier.GetLocation() : context.TargetNode.GetLocation();
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTarget, target, shortName, DescribeTarget(context.TargetNode)));
             return null;
         }
 
@@ -54,6 +62,14 @@ internal static class MethodParser
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedTarget, location, shortName, "a method of " + type.TypeKind.ToString().ToLowerInvariant() + " '" + type.Name + "'"));
+            return null;
+        }
+
+        // There is no body to wrap: an abstract method's overrides or an extern method's native code run instead.
+        if (method.IsAbstract || method.IsExtern)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedTarget, location, shortName, (method.IsAbstract ? "abstract" : "extern") + " method '" + method.Name + "'"));
             return null;
         }
 
@@ -198,6 +214,7 @@ internal static class MethodParser
     private static string DescribeTarget(SyntaxNode node) => node switch
     {
         LocalFunctionStatementSyntax local => "local function '" + local.Identifier.Text + "'",
+        AnonymousFunctionExpressionSyntax => "a lambda",
         _ => "this declaration",
     };
 

@@ -164,6 +164,75 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0010", at: "CountAsync", says: "cannot be applied to a method of interface 'ICatalog'")),
 
+        new("Aspect_on_an_abstract_method", """
+            public abstract partial class Catalog
+            {
+                [Retry]
+                public abstract Task<int> CountAsync();
+            }
+            """, Reports("ASP0010", at: "CountAsync", says: "cannot be applied to abstract method 'CountAsync'")),
+
+        new("Aspect_on_an_extern_method", """
+            public static partial class Native
+            {
+                [Retry]
+                [System.Runtime.InteropServices.DllImport("libc")]
+                public static extern int getpid();
+            }
+            """, Reports("ASP0010", at: "getpid", says: "cannot be applied to extern method 'getpid'")),
+
+        new("Aspect_on_a_local_function", """
+            public partial class Catalog
+            {
+                public int Run()
+                {
+                    return Local(2);
+
+                    [Retry]
+                    int Local(int x) => x * 2;
+                }
+            }
+            """, Reports("ASP0010", at: "Local", says: "cannot be applied to local function 'Local'")),
+
+        new("Aspect_on_a_lambda", """
+            public partial class Catalog
+            {
+                public Func<int> Counter = [Retry] () => 1;
+            }
+            """, Reports("ASP0010", at: "[Retry] () => 1", says: "cannot be applied to a lambda")),
+
+        new("Aspect_on_a_property", """
+            public partial class Catalog
+            {
+                [Retry]
+                public int Count { get; set; }
+            }
+            """, CompilerRejects("CS0592")),
+
+        new("Aspect_on_a_constructor", """
+            public partial class Catalog
+            {
+                [Retry]
+                public Catalog() { }
+            }
+            """, CompilerRejects("CS0592")),
+
+        new("Aspect_on_a_class", """
+            [Batched]
+            public partial class Catalog
+            {
+            }
+            """, CompilerRejects("CS0592")),
+
+        new("Async_void_declaration", """
+            public partial class Client
+            {
+                [Retry]
+                public async partial void Fire();
+                private void FireCore() { }
+            }
+            """, CompilerRejects("CS1994")),
+
         // ---- Attribute values ------------------------------------------------------------------------
         new("Retry_with_negative_attempts", """
             public partial class Client
