@@ -108,6 +108,11 @@ internal static class MethodParser
                 ", void or a plain value"));
         }
 
+        if (returns is { } returned && returned.IsAsync())
+        {
+            ReportParametersThatCannotCrossAwait(method, syntax, diagnostics);
+        }
+
         var fullName = FullNameOf(method);
         var memberSuffix = MemberSuffixOf(method);
         CacheModel? cache = null;
@@ -256,6 +261,29 @@ internal static class MethodParser
         }
 
         return result.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// An asynchronous wrapper passes its arguments to an async helper, and async methods cannot hold
+    /// ref structs (or type parameters that allow them) or pointers.
+    /// </summary>
+    private static void ReportParametersThatCannotCrossAwait(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind == RefKind.None
+                && (parameter.Type.IsRefLikeType
+                    || parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol
+                    || parameter.Type is ITypeParameterSymbol { AllowsRefLikeType: true }))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ParameterCannotCrossAwait,
+                    parameter.Ordinal < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[parameter.Ordinal].GetLocation() : syntax.Identifier.GetLocation(),
+                    parameter.Name,
+                    method.Name,
+                    parameter.Type.Short()));
+            }
+        }
     }
 
     private static string RefKindText(RefKind kind) => kind switch

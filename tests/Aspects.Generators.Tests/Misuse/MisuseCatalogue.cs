@@ -369,6 +369,33 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0005", at: "out bool found", says: "is passed by 'out'")),
 
+        new("Span_parameter_on_an_asynchronous_method", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<int> SendAsync(ReadOnlySpan<byte> payload);
+                private Task<int> SendCoreAsync(ReadOnlySpan<byte> payload) => Task.FromResult(payload.Length);
+            }
+            """, Reports("ASP0018", at: "ReadOnlySpan<byte> payload", says: "cannot be kept across an await")),
+
+        new("Pointer_parameter_on_an_asynchronous_method", """
+            public unsafe partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5)]
+                public partial ValueTask<int> ReadAsync(byte* data);
+                private ValueTask<int> ReadCoreAsync(byte* data) => new(*data);
+            }
+            """, Reports("ASP0018", at: "byte* data", says: "cannot be kept across an await"), AllowUnsafe: true),
+
+        new("Type_parameter_allowing_ref_structs_on_an_asynchronous_method", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<int> SendAsync<T>(T payload) where T : allows ref struct;
+                private Task<int> SendCoreAsync<T>(T payload) where T : allows ref struct => Task.FromResult(1);
+            }
+            """, Reports("ASP0018", at: "T payload", says: "cannot be kept across an await")),
+
         // ---- Fine, however odd they look ----------------------------------------------------------------
         new("Span_parameter_on_a_synchronous_method_is_fine", """
             public partial class Client
