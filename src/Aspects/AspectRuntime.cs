@@ -1,5 +1,6 @@
 using Aspects.Batching;
 using Aspects.RateLimiting;
+using Aspects.Caching;
 using Aspects.Retrying;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,7 @@ public sealed class AspectRuntime
         _transientClassifiers = [.. options.TransientExceptionClassifiers];
         // Last: the registry reads LoggerFactory and TimeProvider from this runtime.
         RateLimiters = new RateLimiterRegistry(this, options.DistributedRateLimiters);
+        Cache = new TieredCache(options.Cache, TimeProvider, LoggerFactory);
     }
 
     /// <summary>
@@ -48,6 +50,11 @@ public sealed class AspectRuntime
 
     /// <summary>The token buckets of <c>[RateLimited]</c> methods, by bucket name.</summary>
     public RateLimiterRegistry RateLimiters { get; }
+    /// <summary>
+    /// The tiered cache behind <c>[Cached]</c>: memory, then the L2 from
+    /// <see cref="AspectRuntimeOptions.Cache"/> when configured, then the method body.
+    /// </summary>
+    public TieredCache Cache { get; }
 
     /// <summary>The source of randomness for retry jitter.</summary>
     public Random Random { get; }

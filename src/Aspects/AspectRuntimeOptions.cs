@@ -1,4 +1,5 @@
 using Aspects.RateLimiting;
+using Aspects.Caching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,4 +29,10 @@ public sealed class AspectRuntimeOptions
     /// When <see langword="null"/> (the default) such buckets are local to the process and a warning is logged.
     /// </summary>
     public IDistributedRateLimiterFactory? DistributedRateLimiters { get; set; }
+
+    /// <summary>
+    /// Settings of the cache behind <c>[Cached]</c>: the L1 bound, the L2 (<see cref="CacheOptions.DistributedCache"/>),
+    /// the backplane and the key prefix. Memory only by default.
+    /// </summary>
+    public CacheOptions Cache { get; } = new();
 }

@@ -1,0 +1,79 @@
+namespace Aspects.Caching;
+
+/// <summary>
+/// The settings of one <see cref="CachedAttribute"/> method. Generated code creates one per method as a
+/// <c>static readonly</c> field and passes it to <see cref="TieredCache.Region{TKey, TValue}"/>.
+/// </summary>
+public sealed class CacheDefinition
+{
+    // Local copies are re-checked against the L2 at least this often unless the attribute says otherwise.
+    private static readonly TimeSpan DefaultMaxLocalDuration = TimeSpan.FromSeconds(60);
+
+    private readonly string[] _tags;
+
+    // The region of the runtime that asked last. Almost every process has one runtime, so this turns
+    // the per-call region lookup into one field read and a reference comparison.
+    private volatile RegionSlot? _lastRegion;
+
+    /// <summary>Creates the definition of a cached method.</summary>
+    /// <param name="methodName">The method's full name, <c>Namespace.Type.Method</c>; names its metrics and its L2 keys.</param>
+    /// <param name="duration">How long a result is valid (the L2 lifetime); positive.</param>
+    /// <param name="localDuration">
+    /// How long an L1 copy is trusted when an L2 exists; zero or less means min(<paramref name="duration"/>, 60 s),
+    /// and it never exceeds <paramref name="duration"/>.
+    /// </param>
+    /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
+    /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
+    public CacheDefinition(string methodName, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(methodName);
+        ArgumentNullException.ThrowIfNull(tags);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+
+        MethodName = methodName;
+        Duration = duration;
+        if (localDuration <= TimeSpan.Zero)
+        {
+            localDuration = duration < DefaultMaxLocalDuration ? duration : DefaultMaxLocalDuration;
+        }
+
+        LocalDuration = localDuration > duration ? duration : localDuration;
+        _tags = [.. tags];
+        foreach (var tag in _tags)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(tag, nameof(tags));
+        }
+
+        Policy = policy;
+    }
+
+    /// <summary>The method's full name, <c>Namespace.Type.Method</c>.</summary>
+    public string MethodName { get; }
+
+    /// <summary>How long a result is valid: the L2 lifetime, and the L1 lifetime when there is no L2.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>How long an L1 copy is trusted when an L2 exists; never more than <see cref="Duration"/>.</summary>
+    public TimeSpan LocalDuration { get; }
+
+    /// <summary>The method's tags.</summary>
+    public IReadOnlyList<string> Tags => _tags;
+
+    /// <summary>The configuration policy name, or <see langword="null"/>.</summary>
+    public string? Policy { get; }
+
+    internal string[] TagArray => _tags;
+
+    internal bool HasTag(string tag) => Array.IndexOf(_tags, tag) >= 0;
+
+    internal object? LastRegionFor(TieredCache cache)
+    {
+        var slot = _lastRegion;
+        return slot is not null && ReferenceEquals(slot.Cache, cache) ? slot.Region : null;
+    }
+
+    internal void RememberRegion(TieredCache cache, object region) => _lastRegion = new RegionSlot(cache, region);
+
+    // One object so that the cache and its region are always read as a consistent pair.
+    private sealed record RegionSlot(TieredCache Cache, object Region);
+}

@@ -1,0 +1,551 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Caching.Hybrid;
+
+namespace Aspects.Caching;
+
+/// <summary>
+/// The cache of one <see cref="CachedAttribute"/> method in one runtime: a bounded in-process tier (L1)
+/// typed by the method's key and result, in front of the runtime's L2. Get it from
+/// <see cref="TieredCache.Region{TKey, TValue}"/>.
+/// </summary>
+/// <typeparam name="TKey">The key parameter, or a value tuple of the key parameters.</typeparam>
+/// <typeparam name="TValue">The method's result type.</typeparam>
+/// <remarks>
+/// <para>
+/// L1 keeps the completed <see cref="Task{TResult}"/> of each result, so a hit hands back the same task
+/// instance without allocating. An entry lives <see cref="CacheDefinition.LocalDuration"/> when an L2
+/// exists (then the L2 is asked again) and <see cref="CacheDefinition.Duration"/> otherwise, measured on
+/// <see cref="AspectRuntime.TimeProvider"/>. When an insert takes the region past
+/// <see cref="CacheOptions.MaxLocalEntriesPerMethod"/>, expired entries go first, then the oldest ones,
+/// down to 90% of the limit.
+/// </para>
+/// <para>
+/// Misses for one key share one run of the body per process. The body's token is cancelled only when
+/// every caller waiting for it has cancelled; a caller that cancels stops waiting at once and the others
+/// keep waiting. <see langword="null"/> results are cached; exceptions and cancellations are not.
+/// </para>
+/// </remarks>
+public sealed class CacheRegion<TKey, TValue> : ICacheRegion
+    where TKey : notnull
+{
+    private readonly TieredCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+    private readonly ConcurrentDictionary<TKey, Flight> _flights = new();
+    private readonly long _localLifetime;
+    private readonly int _maxEntries;
+    private readonly HybridCacheEntryOptions? _l2Options;
+    private readonly string[]? _l2Tags;
+    private readonly KeyValuePair<string, object?> _methodTag;
+    private readonly Lock _sweepLock = new();
+    private int _count;
+    private long _sequence;
+
+    internal CacheRegion(TieredCache cache, CacheDefinition definition)
+    {
+        _cache = cache;
+        _time = cache.TimeProvider;
+        Definition = definition;
+        _maxEntries = cache.MaxLocalEntries;
+        _methodTag = CacheTelemetry.Method(definition.MethodName);
+
+        // Without an L2 the local copy is the only one, so it lives for the whole duration.
+        var lifetime = cache.Distributed is null ? definition.Duration : definition.LocalDuration;
+        _localLifetime = (long)Math.Min(lifetime.TotalSeconds * _time.TimestampFrequency, long.MaxValue / 2);
+        if (cache.Distributed is not null)
+        {
+            _l2Options = new HybridCacheEntryOptions
+            {
+                Expiration = definition.Duration,
+                LocalCacheExpiration = definition.LocalDuration,
+
+                // Our L1 is the local tier; a second in-memory copy would ignore our bound and invalidations.
+                Flags = HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableLocalCacheWrite,
+            };
+            _l2Tags = definition.TagArray.Length == 0 ? null : definition.TagArray;
+        }
+    }
+
+    /// <summary>The method this region caches.</summary>
+    public CacheDefinition Definition { get; }
+
+    /// <summary>How many entries L1 holds now (expired ones that were not swept yet included).</summary>
+    public int LocalCount => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Looks <paramref name="key"/> up in L1 only. A hit returns the cached, completed task instance and
+    /// allocates nothing.
+    /// </summary>
+    /// <param name="key">The key arguments.</param>
+    /// <param name="value">The completed task of the cached result, when found.</param>
+    /// <returns><see langword="true"/> when L1 has an unexpired result.</returns>
+    public bool TryGetLocal(TKey key, [MaybeNullWhen(false)] out Task<TValue> value)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            if (_time.GetTimestamp() < entry.ExpiresAt)
+            {
+                if (CacheTelemetry.Requests.Enabled)
+                {
+                    CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL1, CacheTelemetry.Hit);
+                }
+
+                value = entry.Task;
+                return true;
+            }
+
+            RemoveEntry(key, entry);
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Returns the cached result for <paramref name="key"/>, or produces it: concurrent callers for one key
+    /// share one attempt per process, which asks the L2 (when there is one) and runs
+    /// <paramref name="factory"/> on an L2 miss. The result goes to L1 and L2; an exception goes only to
+    /// the callers waiting for that attempt.
+    /// </summary>
+    /// <typeparam name="TState">What <paramref name="factory"/> needs (the instance and the arguments), so it can be static.</typeparam>
+    /// <param name="key">The key arguments.</param>
+    /// <param name="state">Passed to <paramref name="factory"/>.</param>
+    /// <param name="l2Key">Builds the key's string form (with <see cref="CacheKeyBuilder"/>); called only when an L2 or a backplane exists.</param>
+    /// <param name="factory">Runs the method body.</param>
+    /// <param name="cancellationToken">
+    /// Ends this caller's wait. The body's token is cancelled only when all callers waiting for it have cancelled.
+    /// </param>
+    /// <returns>The result.</returns>
+    /// <remarks>L2 failures never fail the call: they are logged, counted, and the body runs.</remarks>
+    public Task<TValue> GetOrCreateAsync<TState>(
+        TKey key,
+        TState state,
+        Func<TKey, string> l2Key,
+        Func<TState, TKey, CancellationToken, Task<TValue>> factory,
+        CancellationToken cancellationToken)
+    {
+        if (TryGetLocal(key, out var cached))
+        {
+            return cached;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TValue>(cancellationToken);
+        }
+
+        if (CacheTelemetry.Requests.Enabled)
+        {
+            CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL1, CacheTelemetry.Miss);
+        }
+
+        while (true)
+        {
+            if (_flights.TryGetValue(key, out var running))
+            {
+                if (running.TryJoin())
+                {
+                    return running.WaitAsync(cancellationToken);
+                }
+
+                // Every caller of that attempt gave up and its body was cancelled: start afresh.
+                var replacement = new Flight(_cache.NeedsStringKeys ? _cache.QualifyKey(l2Key(key)) : null);
+                if (_flights.TryUpdate(key, replacement, running))
+                {
+                    return Start(replacement, key, state, factory, cancellationToken);
+                }
+
+                continue;
+            }
+
+            var flight = new Flight(_cache.NeedsStringKeys ? _cache.QualifyKey(l2Key(key)) : null);
+            if (_flights.TryAdd(key, flight))
+            {
+                return Start(flight, key, state, factory, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Evicts <paramref name="key"/> from L1 (a run of the body in progress will not be stored), from the
+    /// L2, and through the backplane from the other nodes' L1.
+    /// </summary>
+    /// <param name="key">The key arguments.</param>
+    /// <param name="l2Key">Builds the key's string form; called only when an L2 or a backplane exists.</param>
+    /// <param name="cancellationToken">Cancels the L2 and backplane work (L1 is evicted by then).</param>
+    /// <returns>A task that completes when the eviction has been sent everywhere.</returns>
+    /// <remarks>L2 and backplane failures are logged and counted, not thrown.</remarks>
+    public async ValueTask InvalidateAsync(TKey key, Func<TKey, string> l2Key, CancellationToken cancellationToken = default)
+    {
+        InvalidateLocal(key);
+        CacheTelemetry.Invalidations.Add(1, _methodTag, CacheTelemetry.KindKey, CacheTelemetry.OriginLocal);
+        if (!_cache.NeedsStringKeys)
+        {
+            return;
+        }
+
+        var qualified = _cache.QualifyKey(l2Key(key));
+        if (_cache.Distributed is { } l2)
+        {
+            try
+            {
+                await l2.RemoveAsync(qualified, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                _cache.ReportL2Failure(Definition.MethodName, "remove", e);
+            }
+        }
+
+        await _cache.PublishAsync(
+            new CacheInvalidation(CacheInvalidationKind.Key, _cache.InstanceId, Definition.MethodName, qualified),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops every L1 entry of this method on this node (nothing else).</summary>
+    public void ClearLocal()
+    {
+        foreach (var flight in _flights)
+        {
+            flight.Value.Invalidate();
+            _flights.TryRemove(flight);
+        }
+
+        foreach (var entry in _entries)
+        {
+            RemoveEntry(entry.Key, entry.Value);
+        }
+    }
+
+    void ICacheRegion.InvalidateLocal(string qualifiedKey)
+    {
+        // Backplane messages carry the string key; entries remember theirs, so a scan finds the match
+        // without a second index to keep in step. Invalidations are rare next to lookups.
+        foreach (var flight in _flights)
+        {
+            if (flight.Value.L2Key == qualifiedKey)
+            {
+                flight.Value.Invalidate();
+                _flights.TryRemove(flight);
+            }
+        }
+
+        foreach (var entry in _entries)
+        {
+            if (entry.Value.L2Key == qualifiedKey)
+            {
+                RemoveEntry(entry.Key, entry.Value);
+            }
+        }
+    }
+
+    private void InvalidateLocal(TKey key)
+    {
+        if (_flights.TryRemove(key, out var flight))
+        {
+            flight.Invalidate();
+        }
+
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            RemoveEntry(key, entry);
+        }
+    }
+
+    private Task<TValue> Start<TState>(
+        Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory, CancellationToken cancellationToken)
+    {
+        // A previous attempt may have stored its result between our L1 miss and our registration.
+        if (_entries.TryGetValue(key, out var entry) && _time.GetTimestamp() < entry.ExpiresAt)
+        {
+            flight.Completion.TrySetResult(entry.Task.Result);
+            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+            return entry.Task;
+        }
+
+        _ = RunAsync(flight, key, state, factory);
+        return flight.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
+    {
+        try
+        {
+            var value = _cache.Distributed is { } l2
+                ? await GetThroughL2Async(l2, flight, key, state, factory).ConfigureAwait(false)
+                : await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
+
+            // Complete first, then publish to L1, then retire the attempt: a caller always finds one of them.
+            flight.Completion.TrySetResult(value);
+            Store(key, flight);
+        }
+        catch (OperationCanceledException e)
+        {
+            flight.Completion.TrySetCanceled(e.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            flight.Completion.TrySetException(e);
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        }
+    }
+
+    private Task<TValue> RunBodyAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
+    {
+        if (CacheTelemetry.Requests.Enabled)
+        {
+            CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierSource, CacheTelemetry.Miss);
+        }
+
+        return factory(state, key, flight.Token);
+    }
+
+    private async Task<TValue> GetThroughL2Async<TState>(
+        HybridCache l2, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
+    {
+        var call = new L2Call<TState>(this, flight, key, state, factory);
+        try
+        {
+            var value = BoxedInL2
+                ? (await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.RunBoxed, _l2Options, _l2Tags, flight.Token)
+                    .ConfigureAwait(false)).Value!
+                : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, _l2Options, _l2Tags, flight.Token)
+                    .ConfigureAwait(false);
+            if (call.Stage == L2CallStage.NotRun && CacheTelemetry.Requests.Enabled)
+            {
+                CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL2, CacheTelemetry.Hit);
+            }
+
+            return value;
+        }
+        catch (Exception e) when (call.Stage != L2CallStage.Failed && !(e is OperationCanceledException && flight.Token.IsCancellationRequested))
+        {
+            // The L2 failed, not the body: a cached call never fails because of the cache.
+            _cache.ReportL2Failure(Definition.MethodName, "get", e);
+            if (call.Stage == L2CallStage.Succeeded)
+            {
+                return call.Value!;
+            }
+        }
+
+        if (CacheTelemetry.Requests.Enabled)
+        {
+            CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL2, CacheTelemetry.Miss);
+        }
+
+        return await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
+    }
+
+    private void Store(TKey key, Flight flight)
+    {
+        if (flight.Invalidated)
+        {
+            return;
+        }
+
+        var entry = new Entry(flight.Completion.Task, _time.GetTimestamp() + _localLifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
+        while (true)
+        {
+            if (_entries.TryGetValue(key, out var existing))
+            {
+                if (_entries.TryUpdate(key, entry, existing))
+                {
+                    break;
+                }
+            }
+            else if (_entries.TryAdd(key, entry))
+            {
+                if (Interlocked.Increment(ref _count) > _maxEntries)
+                {
+                    Sweep();
+                }
+
+                break;
+            }
+        }
+
+        // An invalidation that raced with the store either removed the entry or set the flag we read here.
+        if (flight.Invalidated)
+        {
+            RemoveEntry(key, entry);
+        }
+    }
+
+    private void RemoveEntry(TKey key, Entry entry)
+    {
+        if (_entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private void Sweep()
+    {
+        lock (_sweepLock)
+        {
+            if (Volatile.Read(ref _count) <= _maxEntries)
+            {
+                return;
+            }
+
+            var now = _time.GetTimestamp();
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.ExpiresAt <= now)
+                {
+                    RemoveEntry(pair.Key, pair.Value);
+                }
+            }
+
+            if (Volatile.Read(ref _count) <= _maxEntries)
+            {
+                return;
+            }
+
+            // Dropping a tenth at once keeps sweeps rare: their cost is amortized over many inserts.
+            var target = Math.Max(1, _maxEntries - (_maxEntries / 10));
+            var oldestFirst = _entries.ToArray();
+            Array.Sort(oldestFirst, static (a, b) => a.Value.Sequence.CompareTo(b.Value.Sequence));
+            foreach (var pair in oldestFirst)
+            {
+                if (Volatile.Read(ref _count) <= target)
+                {
+                    break;
+                }
+
+                RemoveEntry(pair.Key, pair.Value);
+            }
+        }
+    }
+
+    // HybridCache's built-in serializers write a null string or byte[] as an empty payload, which reads
+    // back as "" or []; a box keeps null a null for those two types (others go through JSON, which keeps it).
+    private static bool BoxedInL2 => typeof(TValue) == typeof(string) || typeof(TValue) == typeof(byte[]);
+
+    private sealed record Entry(Task<TValue> Task, long ExpiresAt, long Sequence, string? L2Key)
+    {
+        // Reference identity, so a removal only removes the exact entry it looked at.
+        public bool Equals(Entry? other) => ReferenceEquals(this, other);
+
+        public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+    }
+
+    /// <summary>One run of the body (through the L2) shared by every caller that missed the same key.</summary>
+    private sealed class Flight(string? l2Key)
+    {
+        private readonly CancellationTokenSource _cancellation = new();
+
+        // Callers still waiting; -1 once all of them cancelled (the body's token is then cancelled).
+        private int _waiters = 1;
+        private volatile bool _invalidated;
+
+        public TaskCompletionSource<TValue> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string? L2Key { get; } = l2Key;
+
+        public CancellationToken Token => _cancellation.Token;
+
+        public bool Invalidated => _invalidated;
+
+        public void Invalidate() => _invalidated = true;
+
+        public bool TryJoin()
+        {
+            var waiters = Volatile.Read(ref _waiters);
+            while (waiters >= 0)
+            {
+                var seen = Interlocked.CompareExchange(ref _waiters, waiters + 1, waiters);
+                if (seen == waiters)
+                {
+                    return true;
+                }
+
+                waiters = seen;
+            }
+
+            return false;
+        }
+
+        public Task<TValue> WaitAsync(CancellationToken cancellationToken)
+        {
+            var task = Completion.Task;
+
+            // A caller that cannot cancel shares the attempt's own task: no allocation.
+            return !cancellationToken.CanBeCanceled || task.IsCompleted ? task : WaitCancellableAsync(cancellationToken);
+        }
+
+        private async Task<TValue> WaitCancellableAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Completion.Task.IsCompleted)
+            {
+                // Leave before the caller sees its cancellation, so "every caller has gone" is observable.
+                Leave();
+                throw;
+            }
+        }
+
+        private void Leave()
+        {
+            if (Interlocked.Decrement(ref _waiters) == 0 && Interlocked.CompareExchange(ref _waiters, -1, 0) == 0)
+            {
+                _cancellation.Cancel();
+            }
+        }
+    }
+
+    private enum L2CallStage
+    {
+        NotRun,
+        Running,
+        Succeeded,
+        Failed,
+    }
+
+    /// <summary>The HybridCache factory state: runs the body and remembers whether and how it ran.</summary>
+    private sealed class L2Call<TState>(
+        CacheRegion<TKey, TValue> region, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
+    {
+        public static readonly Func<L2Call<TState>, CancellationToken, ValueTask<TValue>> Run = static (call, _) => call.RunAsync();
+
+        public static readonly Func<L2Call<TState>, CancellationToken, ValueTask<L2Box<TValue>>> RunBoxed =
+            static async (call, _) => new L2Box<TValue> { Value = await call.RunAsync().ConfigureAwait(false) };
+
+        public L2CallStage Stage { get; private set; }
+
+        public TValue? Value { get; private set; }
+
+        private async ValueTask<TValue> RunAsync()
+        {
+            Stage = L2CallStage.Running;
+            try
+            {
+                // The flight's token, not HybridCache's: ours is cancelled only when all our callers left.
+                var value = await region.RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
+                Value = value;
+                Stage = L2CallStage.Succeeded;
+                return value;
+            }
+            catch
+            {
+                Stage = L2CallStage.Failed;
+                throw;
+            }
+        }
+    }
+}
+
+/// <summary>The L2 payload of a <see langword="string"/> or <see langword="byte"/>[] result, so that null survives serialization.</summary>
+/// <typeparam name="T">The result type.</typeparam>
+internal sealed class L2Box<T>
+{
+    /// <summary>The result.</summary>
+    public T? Value { get; set; }
+}

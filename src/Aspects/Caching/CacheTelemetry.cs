@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+using Aspects.Telemetry;
+
+namespace Aspects.Caching;
+
+/// <summary>The cache's instruments on <see cref="AspectsTelemetry.Meter"/> (documented in docs/caching.md).</summary>
+internal static class CacheTelemetry
+{
+    public const string MethodTagName = "aspects.method";
+
+    public static readonly Counter<long> Requests = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.cache.requests", "{request}", "Cache lookups by tier (l1, l2, source) and result (hit, miss).");
+
+    public static readonly Counter<long> L2Errors = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.cache.l2_errors", "{error}", "Failed L2 operations; the call fell back to memory and the method body.");
+
+    public static readonly Counter<long> BackplaneErrors = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.cache.backplane_errors", "{error}", "Invalidations the backplane failed to publish or subscriptions it failed to open.");
+
+    public static readonly Counter<long> Invalidations = AspectsTelemetry.Meter.CreateCounter<long>(
+        "aspects.cache.invalidations", "{invalidation}", "Applied invalidations by kind (key, tag) and origin (local, remote).");
+
+    // Tag pairs are preallocated so that recording never allocates.
+    public static readonly KeyValuePair<string, object?> TierL1 = new("cache.tier", "l1");
+    public static readonly KeyValuePair<string, object?> TierL2 = new("cache.tier", "l2");
+    public static readonly KeyValuePair<string, object?> TierSource = new("cache.tier", "source");
+    public static readonly KeyValuePair<string, object?> Hit = new("cache.result", "hit");
+    public static readonly KeyValuePair<string, object?> Miss = new("cache.result", "miss");
+    public static readonly KeyValuePair<string, object?> KindKey = new("cache.invalidation", "key");
+    public static readonly KeyValuePair<string, object?> KindTag = new("cache.invalidation", "tag");
+    public static readonly KeyValuePair<string, object?> OriginLocal = new("cache.origin", "local");
+    public static readonly KeyValuePair<string, object?> OriginRemote = new("cache.origin", "remote");
+
+    public static KeyValuePair<string, object?> Method(string methodName) => new(MethodTagName, methodName);
+
+    public static KeyValuePair<string, object?> Operation(string operation) => new("cache.operation", operation);
+}

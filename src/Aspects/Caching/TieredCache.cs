@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Logging;
+
+namespace Aspects.Caching;
+
+/// <summary>
+/// The runtime's cache (<see cref="AspectRuntime.Cache"/>): an in-process tier (L1) per cached method,
+/// an optional distributed tier (L2, any <see cref="HybridCache"/>) and an optional
+/// <see cref="ICacheBackplane"/> that carries invalidations to the other nodes.
+/// </summary>
+/// <remarks>
+/// Generated <see cref="CachedAttribute"/> wrappers call <see cref="Region{TKey, TValue}"/> and the
+/// region's methods; application code uses <see cref="InvalidateTagAsync"/> and the generated
+/// invalidation methods. Dispose it to stop listening to the backplane. See <c>docs/caching.md</c>.
+/// </remarks>
+public sealed class TieredCache : IDisposable
+{
+    private readonly ConcurrentDictionary<CacheDefinition, ICacheRegion> _regions = new();
+    private readonly IDisposable? _subscription;
+
+    internal TieredCache(CacheOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        options.Validate();
+        TimeProvider = timeProvider;
+        MaxLocalEntries = options.MaxLocalEntriesPerMethod;
+        KeyPrefix = options.KeyPrefix;
+        MaxKeyLength = options.MaxKeyLength;
+        Distributed = options.DistributedCache;
+        Backplane = options.Backplane;
+        Logger = loggerFactory.CreateLogger<TieredCache>();
+        if (Backplane is not null)
+        {
+            try
+            {
+                _subscription = Backplane.Subscribe(OnRemoteInvalidation);
+            }
+            catch (Exception e)
+            {
+                // The cache still works without the backplane; L1 lifetimes bound the staleness.
+                CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("subscribe"));
+                CacheLog.BackplaneSubscribeFailed(Logger, e);
+            }
+        }
+    }
+
+    /// <summary>Identifies this cache in backplane messages, so it can skip its own.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal int MaxLocalEntries { get; }
+
+    internal HybridCache? Distributed { get; }
+
+    internal ICacheBackplane? Backplane { get; }
+
+    internal ILogger Logger { get; }
+
+    // Only then do misses need the string key (for the L2 lookup or to match backplane messages).
+    internal bool NeedsStringKeys => Distributed is not null || Backplane is not null;
+
+    private string KeyPrefix { get; }
+
+    private int MaxKeyLength { get; }
+
+    /// <summary>
+    /// The cache of one method: the same <paramref name="definition"/> always gets the same region of this
+    /// cache. Repeated calls cost a field read and a type check.
+    /// </summary>
+    /// <typeparam name="TKey">The key: the key parameter, or a value tuple of them.</typeparam>
+    /// <typeparam name="TValue">The method's result type.</typeparam>
+    /// <param name="definition">The method's definition (a static field of the generated code).</param>
+    /// <returns>The region.</returns>
+    /// <exception cref="InvalidOperationException">The definition was used before with other type arguments.</exception>
+    public CacheRegion<TKey, TValue> Region<TKey, TValue>(CacheDefinition definition)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return definition.LastRegionFor(this) as CacheRegion<TKey, TValue> ?? RegionSlow<TKey, TValue>(definition);
+    }
+
+    /// <summary>
+    /// Evicts every entry of every method tagged <paramref name="tag"/>: from this node's memory, from the
+    /// L2 (by tag) and, through the backplane, from the other nodes' memory.
+    /// </summary>
+    /// <param name="tag">The tag, as written in <see cref="CachedAttribute.Tags"/>.</param>
+    /// <param name="cancellationToken">Cancels the L2 and backplane work (the local eviction has happened by then).</param>
+    /// <returns>A task that completes when the eviction has been sent everywhere.</returns>
+    /// <remarks>L2 and backplane failures are logged and counted, not thrown.</remarks>
+    public async ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        ClearTagLocally(tag, CacheTelemetry.OriginLocal);
+        if (Distributed is not null)
+        {
+            try
+            {
+                await Distributed.RemoveByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                ReportL2Failure("*", "remove_by_tag", e);
+            }
+        }
+
+        await PublishAsync(new CacheInvalidation(CacheInvalidationKind.Tag, InstanceId, string.Empty, tag), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Stops listening to the backplane.</summary>
+    public void Dispose() => _subscription?.Dispose();
+
+    internal string QualifyKey(string key)
+    {
+        var length = KeyPrefix.Length + 1 + key.Length;
+        return length < MaxKeyLength
+            ? string.Concat(KeyPrefix, ":", key)
+            : CacheKeys.Shorten(string.Concat(KeyPrefix, ":", key), MaxKeyLength);
+    }
+
+    internal void ReportL2Failure(string method, string operation, Exception exception)
+    {
+        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation(operation));
+        CacheLog.L2Failed(Logger, method, operation, exception);
+    }
+
+    internal async ValueTask PublishAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
+    {
+        if (Backplane is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Backplane.PublishAsync(invalidation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("publish"));
+            CacheLog.BackplanePublishFailed(
+                Logger, invalidation.Kind == CacheInvalidationKind.Tag ? "tag " + invalidation.Key : invalidation.MethodName, e);
+        }
+    }
+
+    private CacheRegion<TKey, TValue> RegionSlow<TKey, TValue>(CacheDefinition definition)
+        where TKey : notnull
+    {
+        var region = _regions.GetOrAdd(
+            definition, static (d, cache) => new CacheRegion<TKey, TValue>(cache, d), this);
+        if (region is not CacheRegion<TKey, TValue> typed)
+        {
+            throw new InvalidOperationException(
+                $"The cache definition of {definition.MethodName} was used with other key or value types before; " +
+                "each cached method needs its own definition.");
+        }
+
+        definition.RememberRegion(this, typed);
+        return typed;
+    }
+
+    private void ClearTagLocally(string tag, KeyValuePair<string, object?> origin)
+    {
+        foreach (var region in _regions.Values)
+        {
+            if (region.Definition.HasTag(tag))
+            {
+                region.ClearLocal();
+            }
+        }
+
+        CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, origin);
+    }
+
+    private void OnRemoteInvalidation(CacheInvalidation invalidation)
+    {
+        if (invalidation.Source == InstanceId)
+        {
+            return;
+        }
+
+        try
+        {
+            if (invalidation.Kind == CacheInvalidationKind.Tag)
+            {
+                ClearTagLocally(invalidation.Key, CacheTelemetry.OriginRemote);
+                return;
+            }
+
+            foreach (var region in _regions.Values)
+            {
+                if (region.Definition.MethodName == invalidation.MethodName)
+                {
+                    region.InvalidateLocal(invalidation.Key);
+                }
+            }
+
+            CacheTelemetry.Invalidations.Add(
+                1, CacheTelemetry.Method(invalidation.MethodName), CacheTelemetry.KindKey, CacheTelemetry.OriginRemote);
+        }
+        catch (Exception e)
+        {
+            // Never throw into the transport's thread.
+            CacheLog.BackplaneHandlerFailed(Logger, e);
+        }
+    }
+}
+
+/// <summary>What <see cref="TieredCache"/> needs of a region without knowing its type arguments.</summary>
+internal interface ICacheRegion
+{
+    CacheDefinition Definition { get; }
+
+    void ClearLocal();
+
+    void InvalidateLocal(string qualifiedKey);
+}

@@ -1,0 +1,263 @@
+using System.Diagnostics.Metrics;
+using Aspects.Caching;
+using Aspects.IntegrationTests.Rig;
+using Aspects.Redis.Caching;
+using Aspects.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using StackExchange.Redis;
+using Xunit;
+
+namespace Aspects.IntegrationTests.Caching;
+
+[Collection(RedisCollection.Name)]
+public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
+{
+    private static readonly TimeSpan BoundedWait = TimeSpan.FromSeconds(15);
+
+    // A prefix per test keeps keys and the backplane channel apart from other tests on the same server.
+    private readonly string _prefix = "it" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IDisposable> _disposables = [];
+    private readonly List<ConnectionMultiplexer> _connections = [];
+    private readonly FakeLogCollector _logs = new();
+    private int _runs;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        // Runtimes before the connections they use.
+        for (var i = _disposables.Count - 1; i >= 0; i--)
+        {
+            _disposables[i].Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_second_node_sharing_Redis_gets_the_value_from_the_L2_without_running_the_body()
+    {
+        var definition = Definition();
+        var (first, _) = await NodeAsync();
+        var (second, _) = await NodeAsync();
+
+        var written = await L2WriteAsync(definition, 1);
+        Assert.Equal("run 1", await CallAsync(first, definition, 1));
+        await written.WaitAsync(BoundedWait);
+        Assert.Equal("run 1", await CallAsync(second, definition, 1));
+
+        written = await L2WriteAsync(definition, 2);
+        Assert.Null(await CallNullAsync(first, definition, 2));
+        await written.WaitAsync(BoundedWait);
+        Assert.Null(await CallNullAsync(second, definition, 2));
+
+        Assert.Equal(2, _runs);
+    }
+
+    [Fact]
+    public async Task An_invalidation_on_one_node_reaches_the_other_nodes_L1_through_pub_sub()
+    {
+        var definition = Definition();
+        var (first, _) = await NodeAsync();
+        var (second, secondBackplane) = await NodeAsync();
+        await secondBackplane.Subscribed.WaitAsync(BoundedWait);
+        var written = await L2WriteAsync(definition, 1);
+        Assert.Equal("run 1", await CallAsync(first, definition, 1));
+        await written.WaitAsync(BoundedWait);
+        Assert.Equal("run 1", await CallAsync(second, definition, 1));
+        Assert.True(second.Cache.Region<int, string?>(definition).TryGetLocal(1, out _), "The second node holds a local copy.");
+        using var remote = new InvalidationListener(definition.MethodName);
+
+        await first.Cache.Region<int, string?>(definition).InvalidateAsync(1, KeyOf(definition));
+
+        await remote.Received.WaitAsync(BoundedWait);
+        Assert.False(second.Cache.Region<int, string?>(definition).TryGetLocal(1, out _), "The message evicted the second node's copy.");
+        Assert.Equal("run 2", await CallAsync(second, definition, 1));
+    }
+
+    [Fact]
+    public async Task While_Redis_is_down_cached_calls_succeed_and_the_failures_are_logged_and_counted_and_the_L2_returns_with_it()
+    {
+        Assert.True(redis.CanRestart, $"This test stops the server, so it needs a rig-owned one; unset {RedisFixture.EnvironmentVariable}.");
+        var definition = Definition();
+        var (node, _) = await NodeAsync();
+        var connection = _connections[^1];
+        Assert.Equal("run 1", await CallAsync(node, definition, 1));
+        using var errors = new MeasurementCounter("aspects.cache.l2_errors");
+
+        await redis.StopServerAsync();
+        try
+        {
+            Assert.Equal("run 1", await CallAsync(node, definition, 1));
+            Assert.Equal("run 2", await CallAsync(node, definition, 2));
+            Assert.Equal("run 2", await CallAsync(node, definition, 2));
+            Assert.True(errors.Total > 0, "Failed L2 operations are counted.");
+            Assert.Contains(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Id.Name == "CacheDistributedStoreFailed");
+        }
+        finally
+        {
+            var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.ConnectionRestored += (_, e) =>
+            {
+                if (e.ConnectionType == ConnectionType.Interactive)
+                {
+                    restored.TrySetResult();
+                }
+            };
+            await redis.StartServerAsync();
+
+            // The multiplexer reconnects in the background; until it has, writes still fail fast.
+            await restored.Task.WaitAsync(BoundedWait);
+        }
+
+        var (fresh, _) = await NodeAsync();
+        var written = await L2WriteAsync(definition, 3);
+        Assert.Equal("run 3", await CallAsync(node, definition, 3));
+        await written.WaitAsync(BoundedWait);
+        Assert.Equal("run 3", await CallAsync(fresh, definition, 3));
+    }
+
+    /// <summary>
+    /// Completes when Redis reports a write of the L2 key of (<paramref name="definition"/>, <paramref name="key"/>):
+    /// HybridCache hands the value to its callers before its L2 write has finished, so another node can only
+    /// be expected to see it after this. Uses keyspace notifications, switched on here.
+    /// </summary>
+    private async Task<Task> L2WriteAsync(CacheDefinition definition, int key)
+    {
+        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
+        configuration.AllowAdmin = true;
+        var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _disposables.Add(admin);
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        await server.ConfigSetAsync("notify-keyspace-events", "KA");
+        var fullKey = _prefix + ":" + KeyOf(definition)(key);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await admin.GetSubscriber().SubscribeAsync(
+            RedisChannel.Literal("__keyspace@0__:" + fullKey),
+            (_, operation) =>
+            {
+                if (operation == "hset" || operation == "expire")
+                {
+                    written.TrySetResult();
+                }
+            });
+        return written.Task;
+    }
+
+    private static CacheDefinition Definition() =>
+        new("Aspects.IntegrationTests.Caching.Catalog.Get" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromMinutes(5), TimeSpan.Zero, ["catalog"], null);
+
+    private static Func<int, string> KeyOf(CacheDefinition definition) => key =>
+    {
+        var builder = new CacheKeyBuilder(definition.MethodName);
+        builder.Append(key);
+        return builder.ToString();
+    };
+
+    private Task<string?> CallAsync(AspectRuntime runtime, CacheDefinition definition, int key) =>
+        runtime.Cache.Region<int, string?>(definition).GetOrCreateAsync(
+            key, this, KeyOf(definition), static (self, _, _) => Task.FromResult<string?>($"run {Interlocked.Increment(ref self._runs)}"), CancellationToken.None)
+            .WaitAsync(BoundedWait);
+
+    private Task<string?> CallNullAsync(AspectRuntime runtime, CacheDefinition definition, int key) =>
+        runtime.Cache.Region<int, string?>(definition).GetOrCreateAsync(
+            key, this, KeyOf(definition), static (self, _, _) =>
+            {
+                Interlocked.Increment(ref self._runs);
+                return Task.FromResult<string?>(null);
+            }, CancellationToken.None).WaitAsync(BoundedWait);
+
+    /// <summary>One application node: its own multiplexer and runtime, Redis as L2 and backplane.</summary>
+    private async Task<(AspectRuntime Runtime, RedisCacheBackplane Backplane)> NodeAsync()
+    {
+        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
+        configuration.AbortOnConnectFail = false;
+
+        // Fail at once while Redis is down, so calls fall back to the body without waiting for a timeout.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _disposables.Add(connection);
+        _connections.Add(connection);
+        var loggerFactory = new CollectingLoggerFactory(_logs);
+        var options = new AspectRuntimeOptions { LoggerFactory = loggerFactory };
+        options.Cache.KeyPrefix = _prefix;
+        options.Cache.UseRedis(connection, loggerFactory);
+        var runtime = new AspectRuntime(options);
+        _disposables.Add(runtime.Cache);
+        return (runtime, (RedisCacheBackplane)options.Cache.Backplane!);
+    }
+
+    private sealed class CollectingLoggerFactory(FakeLogCollector collector) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new FakeLogger(collector, categoryName);
+
+        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>Completes when a node applies a backplane invalidation of <c>method</c> that came from another node.</summary>
+    private sealed class InvalidationListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public InvalidationListener(string method)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == AspectsTelemetry.Name && instrument.Name == "aspects.cache.invalidations")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            {
+                var fromRemote = false;
+                var forMethod = false;
+                foreach (var tag in tags)
+                {
+                    fromRemote |= tag.Key == "cache.origin" && Equals(tag.Value, "remote");
+                    forMethod |= tag.Key == "aspects.method" && Equals(tag.Value, method);
+                }
+
+                if (fromRemote && forMethod)
+                {
+                    _received.TrySetResult();
+                }
+            });
+            _listener.Start();
+        }
+
+        public Task Received => _received.Task;
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>Adds up the measurements of one Aspects counter.</summary>
+    private sealed class MeasurementCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public MeasurementCounter(string instrumentName)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == AspectsTelemetry.Name && instrument.Name == instrumentName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
