@@ -316,6 +316,137 @@ public static class MisuseCatalogue
             }
             """, CompilerRejects("CS0579")),
 
+        // ---- Caching ----------------------------------------------------------------------------------
+        new("Cached_method_returning_plain_Task", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task RefreshAsync(int id);
+                private Task RefreshCoreAsync(int id) => Task.CompletedTask;
+            }
+            """, Reports("ASP0013", at: "RefreshAsync", says: "which has no result to cache")),
+
+        new("Cached_generic_method", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<T?> GetAsync<T>(int id) where T : class;
+                private Task<T?> GetCoreAsync<T>(int id) where T : class => Task.FromResult<T?>(null);
+            }
+            """, Reports("ASP0013", at: "GetAsync", says: "generic methods cannot be cached yet")),
+
+        new("Cache_key_of_a_plain_class", """
+            public sealed class SearchRequest { public string Query { get; set; } = ""; }
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<int> SearchAsync(SearchRequest request, CancellationToken ct = default);
+                private Task<int> SearchCoreAsync(SearchRequest request, CancellationToken ct) => Task.FromResult(1);
+            }
+            """, Reports("ASP0014", at: "SearchRequest request", says: "make 'SearchRequest' implement ISpanFormattable and IEquatable<SearchRequest>")),
+
+        new("Cache_key_of_an_array", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial ValueTask<int> CountAsync(string region, int[] ids);
+                private ValueTask<int> CountCoreAsync(string region, int[] ids) => new(ids.Length);
+            }
+            """, Reports("ASP0014", at: "int[] ids", says: "Parameter 'ids' of type 'int[]'")),
+
+        new("Invalidation_naming_a_method_that_does_not_exist", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache("GetProdut")]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0015", at: "InvalidatesCache(\"GetProdut\")", says: "which is not a [Cached] method of 'Catalog'")),
+
+        new("Invalidation_naming_a_method_that_is_not_cached", """
+            public partial class Catalog
+            {
+                public Task<string?> GetProductAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0015", at: "InvalidatesCache(nameof(GetProductAsync))", says: "which is not a [Cached] method of 'Catalog'")),
+
+        new("Invalidation_naming_an_ambiguous_overload", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [Cached]
+                public partial Task<string?> GetProductAsync(string sku);
+                private Task<string?> GetProductCoreAsync(string sku) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0015", at: "InvalidatesCache(nameof(GetProductAsync))", says: "which names 2 [Cached] overloads")),
+
+        new("Invalidation_without_the_key_parameter", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int productId, decimal price);
+                private Task SetPriceCoreAsync(int productId, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0016", at: "InvalidatesCache(nameof(GetProductAsync))", says: "it needs a parameter 'id' of type 'int'")),
+
+        new("Cached_method_that_also_invalidates", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [Cached, InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task<int> TouchAsync(int id);
+                private Task<int> TouchCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0017", at: "TouchAsync", says: "combines [Cached] with [InvalidatesCache]")),
+
+        new("Cache_duration_of_zero", """
+            public partial class Catalog
+            {
+                [Cached(DurationSeconds = 0)]
+                public partial Task<int> CountAsync(int id);
+                private Task<int> CountCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0007", at: "DurationSeconds = 0", says: "at least 1 second")),
+
+        new("Cache_tag_that_is_blank", """
+            public partial class Catalog
+            {
+                [Cached(Tags = ["products", " "])]
+                public partial Task<int> CountAsync(int id);
+                private Task<int> CountCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0007", at: "Tags = [\"products\", \" \"]", says: "a tag is a non-empty name")),
+
+        new("NotCacheKey_on_a_method", """
+            public partial class Catalog
+            {
+                [NotCacheKey]
+                public int Count() => 1;
+            }
+            """, CompilerRejects("CS0592")),
+
         // ---- Batching and rate-limiting shapes --------------------------------------------------------
         new("Batched_method_with_two_keys", """
             public partial class Stock
@@ -522,5 +653,34 @@ public static class MisuseCatalogue
                 private int ReadCore(byte* data, delegate*<int, int> map) => map(*data);
             }
             """, CompilesCleanly(), AllowUnsafe: true),
+
+        new("Cache_keys_of_every_supported_kind_composed_with_retry_and_rate_limit", """
+            public enum Region { North, South }
+            public partial class Catalog(AspectRuntime aspects)
+            {
+                [Cached(DurationSeconds = 60, Tags = ["products"])]
+                [Retry, RateLimited(PermitsPerSecond = 10)]
+                public partial Task<string?> FindAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe,
+                    [NotCacheKey] object? trace = null, CancellationToken ct = default);
+                private Task<string?> FindCoreAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe,
+                    object? trace, CancellationToken ct) => Task.FromResult(name);
+
+                [Cached]
+                public partial ValueTask<int> CountAsync(string? region);
+                private ValueTask<int> CountCoreAsync(string? region) => new(aspects is null ? 0 : 1);
+
+                [InvalidatesCache(nameof(FindAsync)), Retry]
+                public partial Task SaveAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe, CancellationToken ct = default);
+                private Task SaveCoreAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe, CancellationToken ct) => Task.CompletedTask;
+            }
+            """, CompilesCleanly(generatedFiles: 3)),
     ];
 }
