@@ -21,7 +21,8 @@ internal static class MethodParser
     {
         // The attributes allow methods only: on a property, constructor, type or any other declaration
         // the compiler already reports CS0592, and a second error from us would only add noise.
-        if (context.TargetNode is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)
+        // A method outside any type (CS0116) belongs to the compiler's invalid global type, whose name is no identifier.
+        if (context.TargetNode is not (MethodDeclarationSyntax { Parent: TypeDeclarationSyntax } or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)
             || context.TargetSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor })
         {
             return null;

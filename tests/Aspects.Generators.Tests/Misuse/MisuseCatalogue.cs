@@ -233,6 +233,13 @@ public static class MisuseCatalogue
             }
             """, CompilerRejects("CS1994")),
 
+        new("Aspect_method_outside_any_type", """
+            namespace Shop;
+
+            [Retry]
+            public partial Task<int> GetStockAsync(int id);
+            """, CompilerRejects("CS0116")),
+
         // ---- Attribute values ------------------------------------------------------------------------
         new("Retry_with_negative_attempts", """
             public partial class Client
