@@ -56,6 +56,25 @@ internal static class MethodParser
             return null;
         }
 
+        return ParseMethod(method, syntax, shortName, new KnownTypes(context.SemanticModel.Compilation), resolveInvalidations: true, diagnostics, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> parses without error, so its generated members exist: an
+    /// <c>[InvalidatesCache]</c> wrapper may only refer to the cache of a cached method that is emitted.
+    /// </summary>
+    public static bool IsEmitted(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, CancellationToken cancellationToken) =>
+        ParseMethod(method, syntax, shortName: "Cached", known, resolveInvalidations: false, [], cancellationToken) is not null;
+
+    private static MethodModel? ParseMethod(
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        string shortName,
+        KnownTypes known,
+        bool resolveInvalidations,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
         var type = method.ContainingType;
         var location = syntax.Identifier.GetLocation();
         var coreName = CoreNameOf(method.Name);
@@ -92,7 +111,6 @@ internal static class MethodParser
             }
         }
 
-        var known = new KnownTypes(context.SemanticModel.Compilation);
         var parameters = ParseParameters(method, syntax, diagnostics);
 
         // ASP0005 already says what to change; shape checks that count or compare those parameters would only repeat it.
@@ -131,7 +149,7 @@ internal static class MethodParser
                 case AttributeNames.Cached:
                     cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics);
                     break;
-                case AttributeNames.InvalidatesCache:
+                case AttributeNames.InvalidatesCache when resolveInvalidations:
                     if (CacheParser.ParseInvalidation(attribute, method, syntax, known, diagnostics, cancellationToken) is { } invalidation)
                     {
                         invalidations.Add(invalidation);

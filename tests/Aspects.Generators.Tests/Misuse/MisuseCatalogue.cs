@@ -428,6 +428,19 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0017", at: "TouchAsync", says: "combines [Cached] with [InvalidatesCache]")),
 
+        new("Invalidation_of_a_cached_method_that_has_an_error", """
+            public partial class Catalog
+            {
+                [Cached, Batched]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0004", at: "GetProductCoreAsync", says: "the body of a [Batched] method receives every key of a batch")),
+
         new("Cache_duration_of_zero", """
             public partial class Catalog
             {

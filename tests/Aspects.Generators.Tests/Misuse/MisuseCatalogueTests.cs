@@ -39,6 +39,12 @@ public class MisuseCatalogueTests
                 Assert.Equal(expected.At, run.LocatedText(diagnostic));
                 Assert.Contains(expected.Says, diagnostic.GetMessage(), StringComparison.Ordinal);
                 Assert.Equal(expected.Id == "ASP0012" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
+
+                // Code generated for the program's other, correct methods still compiles.
+                var generatedErrors = run.Output.GetDiagnostics()
+                    .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && !compilation.SyntaxTrees.Contains(tree))
+                    .ToList();
+                Assert.True(generatedErrors.Count == 0, "Generated code does not compile:\n" + string.Join("\n", generatedErrors));
                 break;
 
             case CompilesWithoutProblems expected:
