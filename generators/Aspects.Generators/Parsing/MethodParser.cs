@@ -196,7 +196,7 @@ internal static class MethodParser
         return new MethodModel(
             HintName: HintNameOf(method, memberSuffix),
             Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-            ContainingTypes: ContainingTypeDeclarations(syntax),
+            ContainingTypes: ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: type.Qualified(),
             Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
             Name: syntax.Identifier.Text,
@@ -445,15 +445,19 @@ internal static class MethodParser
         return text.ToString();
     }
 
-    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax)
+    /// <summary>
+    /// The partial shells of the enclosing types. <c>unsafe</c> is kept for synchronous wrappers, whose
+    /// signatures may hold pointers, and dropped for asynchronous ones, which await (CS4004 in an unsafe
+    /// context) and cannot take pointers anyway (ASP0018).
+    /// </summary>
+    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
     {
         var declarations = syntax.Ancestors().OfType<TypeDeclarationSyntax>().Reverse().Select(declaration =>
         {
             var keyword = declaration is RecordDeclarationSyntax record
                 ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
                 : declaration.Keyword.Text;
-            // Pointer types in the signature need the unsafe context the user's declaration gives.
-            var @unsafe = declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword) ? "unsafe " : string.Empty;
+            var @unsafe = keepUnsafe && declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword) ? "unsafe " : string.Empty;
             return @unsafe + "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
         });
         return declarations.ToEquatableArray();

@@ -702,5 +702,13 @@ public static class MisuseCatalogue
                     DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe, CancellationToken ct) => Task.CompletedTask;
             }
             """, CompilesCleanly(generatedFiles: 3)),
+        new("Asynchronous_methods_in_unsafe_code_are_fine", """
+            public unsafe partial class Client
+            {
+                [Retry, RateLimited(PermitsPerSecond = 5)]
+                public partial Task<int> ReadAsync(int length);
+                private Task<int> ReadCoreAsync(int length) => Task.FromResult(length);
+            }
+            """, CompilesCleanly(), AllowUnsafe: true),
     ];
 }
