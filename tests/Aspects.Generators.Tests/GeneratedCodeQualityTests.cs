@@ -46,6 +46,80 @@ public class GeneratedCodeQualityTests
         Assert.Equal(3, run.Sources.Count);
     }
 
+    /// <summary>A representative wrapper of every aspect and of the compositions, in one service.</summary>
+    private const string EveryAspect = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Aspects;
+
+        namespace Shop
+        {
+            public enum Currency { Eur, Usd }
+
+            public sealed partial class CatalogService(AspectRuntime aspects)
+            {
+                [Retry(MaxAttempts = 4, Handle = [typeof(TimeoutException)], Backoff = RetryBackoff.Linear)]
+                public partial void Touch(string key);
+                private void TouchCore(string key) { }
+
+                [RateLimited(Name = "pricing", PermitsPerSecond = 50, Burst = 10)]
+                public partial Task<decimal> GetPriceAsync(string sku, CancellationToken ct = default);
+                private Task<decimal> GetPriceCoreAsync(string sku, CancellationToken ct) => Task.FromResult(1m);
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial int Count(string? filter);
+                private int CountCore(string? filter) => filter?.Length ?? 0;
+
+                [RateLimited(PermitsPerSecond = 5), Retry]
+                public partial ValueTask PingAsync();
+                private ValueTask PingCoreAsync() => default;
+
+                [Batched(MaxBatchSize = 64), Retry]
+                public partial Task<string?> GetNameAsync(int id, CancellationToken ct = default);
+                private Task<IReadOnlyDictionary<int, string?>> GetNameCoreAsync(IReadOnlyList<int> ids, CancellationToken ct) =>
+                    Task.FromResult<IReadOnlyDictionary<int, string?>>(new Dictionary<int, string?>());
+
+                [Batched(ThrowOnMissingKey = true)]
+                public partial ValueTask<int> GetStockAsync(Guid id);
+                private ValueTask<IReadOnlyList<int>> GetStockCoreAsync(IReadOnlyList<Guid> ids) => new((IReadOnlyList<int>)[]);
+
+                [Cached(DurationSeconds = 300, Tags = ["products"]), Retry, RateLimited(PermitsPerSecond = 10)]
+                public partial Task<string?> GetProductAsync(int id, string? culture, Currency currency, [NotCacheKey] object? trace = null, CancellationToken ct = default);
+                private Task<string?> GetProductCoreAsync(int id, string? culture, Currency currency, object? trace, CancellationToken ct) =>
+                    Task.FromResult<string?>(aspects.ToString());
+
+                [Cached]
+                public partial ValueTask<IReadOnlyList<string>> ListAsync(string? prefix);
+                private ValueTask<IReadOnlyList<string>> ListCoreAsync(string? prefix) => new((IReadOnlyList<string>)[]);
+
+                [InvalidatesCache(nameof(GetProductAsync)), InvalidatesCache(nameof(ListAsync)), Retry]
+                public partial Task SetPriceAsync(int id, string? culture, Currency currency, string? prefix, decimal price, CancellationToken ct = default);
+                private Task SetPriceCoreAsync(int id, string? culture, Currency currency, string? prefix, decimal price, CancellationToken ct) => Task.CompletedTask;
+
+                [InvalidatesCache(nameof(ListAsync))]
+                public partial void Forget(string? prefix);
+                private void ForgetCore(string? prefix) { }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData(NullableContextOptions.Enable)]
+    [InlineData(NullableContextOptions.Disable)]
+    public void Wrappers_of_every_aspect_compile_warning_free_at_warning_level_9999(NullableContextOptions nullable)
+    {
+        // A project without nullable annotations writes no '?' on reference types (CS8632 in user code otherwise).
+        var source = nullable == NullableContextOptions.Enable ? EveryAspect : EveryAspect.Replace("string?", "string").Replace("object?", "object");
+        var compilation = GeneratorHarness.Compile(nullable, source);
+        var run = GeneratorHarness.Run(compilation);
+
+        Assert.Equal(9999, compilation.Options.WarningLevel);
+        run.ShouldCompileCleanly();
+        Assert.Equal(10, run.Sources.Count);
+    }
+
     [Fact]
     public void User_types_named_like_ours_do_not_capture_generated_names()
     {

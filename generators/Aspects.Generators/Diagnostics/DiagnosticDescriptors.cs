@@ -100,6 +100,11 @@ internal static class DiagnosticDescriptors
         "Conflicting aspects",
         "Method '{0}' combines [{1}] with [{2}], which makes no sense: {3}");
 
+    public static readonly DiagnosticDescriptor ParameterCannotCrossAwait = Error(
+        "ASP0018",
+        "Asynchronous aspect method cannot take ref struct or pointer parameters",
+        "Parameter '{0}' of '{1}' has type '{2}', which cannot be kept across an await: the asynchronous wrapper holds its arguments while it waits for a retry, a permit or a batch; pass an array, Memory<T> or a class instead, or make the method synchronous");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

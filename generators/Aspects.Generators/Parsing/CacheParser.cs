@@ -79,7 +79,7 @@ internal static class CacheParser
         var targetSyntax = target.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
         var valueType = ResultType(target, known);
         var key = targetSyntax is null ? null : KeyOf(target, targetSyntax, known, diagnostics: null);
-        if (valueType is null || key is null || target.IsGenericMethod)
+        if (valueType is null || key is null || target.IsGenericMethod || !MethodParser.IsEmitted(target, targetSyntax!, known, cancellationToken))
         {
             // The cached method reports its own error; nothing can be evicted until it is fixed.
             return null;

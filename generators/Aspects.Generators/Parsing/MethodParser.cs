@@ -19,6 +19,15 @@ internal static class MethodParser
     /// </summary>
     public static ParseResult? Parse(GeneratorAttributeSyntaxContext context, string attributeName, CancellationToken cancellationToken)
     {
+        // The attributes allow methods only: on a property, constructor, type or any other declaration
+        // the compiler already reports CS0592, and a second error from us would only add noise.
+        // A method outside any type (CS0116) belongs to the compiler's invalid global type, whose name is no identifier.
+        if (context.TargetNode is not (MethodDeclarationSyntax { Parent: TypeDeclarationSyntax } or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)
+            || context.TargetSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor })
+        {
+            return null;
+        }
+
         if (context.TargetSymbol is IMethodSymbol candidate && OwnerOf(candidate) != attributeName)
         {
             return null;
@@ -42,11 +51,30 @@ internal static class MethodParser
         var shortName = AttributeNames.ShortName(attributeName);
         if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedTarget, context.TargetNode.GetLocation(), shortName, DescribeTarget(context.TargetNode)));
+            var target = context.TargetNode is LocalFunctionStatementSyntax local ? local.Identifier.GetLocation() : context.TargetNode.GetLocation();
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedTarget, target, shortName, DescribeTarget(context.TargetNode)));
             return null;
         }
 
+        return ParseMethod(method, syntax, shortName, new KnownTypes(context.SemanticModel.Compilation), resolveInvalidations: true, diagnostics, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> parses without error, so its generated members exist: an
+    /// <c>[InvalidatesCache]</c> wrapper may only refer to the cache of a cached method that is emitted.
+    /// </summary>
+    public static bool IsEmitted(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, CancellationToken cancellationToken) =>
+        ParseMethod(method, syntax, shortName: "Cached", known, resolveInvalidations: false, [], cancellationToken) is not null;
+
+    private static MethodModel? ParseMethod(
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        string shortName,
+        KnownTypes known,
+        bool resolveInvalidations,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
         var type = method.ContainingType;
         var location = syntax.Identifier.GetLocation();
         var coreName = CoreNameOf(method.Name);
@@ -54,6 +82,14 @@ internal static class MethodParser
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.UnsupportedTarget, location, shortName, "a method of " + type.TypeKind.ToString().ToLowerInvariant() + " '" + type.Name + "'"));
+            return null;
+        }
+
+        // There is no body to wrap: an abstract method's overrides or an extern method's native code run instead.
+        if (method.IsAbstract || method.IsExtern)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedTarget, location, shortName, (method.IsAbstract ? "abstract" : "extern") + " method '" + method.Name + "'"));
             return null;
         }
 
@@ -75,8 +111,10 @@ internal static class MethodParser
             }
         }
 
-        var known = new KnownTypes(context.SemanticModel.Compilation);
         var parameters = ParseParameters(method, syntax, diagnostics);
+
+        // ASP0005 already says what to change; shape checks that count or compare those parameters would only repeat it.
+        var hasByRefParameter = method.Parameters.Any(p => p.RefKind != RefKind.None);
         var (returns, resultType) = ClassifyReturn(method, known);
         if (returns is null)
         {
@@ -87,6 +125,11 @@ internal static class MethodParser
                 (method.ReturnsByRef || method.ReturnsByRefReadonly ? "ref " : string.Empty) + method.ReturnType.Short(),
                 shortName,
                 ", void or a plain value"));
+        }
+
+        if (returns is { } returned && returned.IsAsync())
+        {
+            ReportParametersThatCannotCrossAwait(method, syntax, diagnostics);
         }
 
         var fullName = FullNameOf(method);
@@ -106,7 +149,7 @@ internal static class MethodParser
                 case AttributeNames.Cached:
                     cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics);
                     break;
-                case AttributeNames.InvalidatesCache:
+                case AttributeNames.InvalidatesCache when resolveInvalidations:
                     if (CacheParser.ParseInvalidation(attribute, method, syntax, known, diagnostics, cancellationToken) is { } invalidation)
                     {
                         invalidations.Add(invalidation);
@@ -115,7 +158,7 @@ internal static class MethodParser
                     break;
                 case AttributeNames.Batched:
                     batched = true;
-                    batch = BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
+                    batch = hasByRefParameter ? null : BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
                     break;
                 case AttributeNames.Retry:
                     retry = RetryParser.Parse(reader, known);
@@ -140,7 +183,8 @@ internal static class MethodParser
         }
 
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
-        var coreIsAsync = returns is { } returnKind && !batched && CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
+        var coreIsAsync = returns is { } returnKind && !batched && !hasByRefParameter
+            && CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
 
         if (returns is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
@@ -150,7 +194,7 @@ internal static class MethodParser
         return new MethodModel(
             HintName: HintNameOf(method, memberSuffix),
             Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-            ContainingTypes: ContainingTypeDeclarations(syntax),
+            ContainingTypes: ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: type.Qualified(),
             Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
             Name: syntax.Identifier.Text,
@@ -193,6 +237,7 @@ internal static class MethodParser
     private static string DescribeTarget(SyntaxNode node) => node switch
     {
         LocalFunctionStatementSyntax local => "local function '" + local.Identifier.Text + "'",
+        AnonymousFunctionExpressionSyntax => "a lambda",
         _ => "this declaration",
     };
 
@@ -219,7 +264,8 @@ internal static class MethodParser
                 prefix.Append("this ");
             }
 
-            if (parameter.ScopedKind == ScopedKind.ScopedValue)
+            // A params span is scoped implicitly; writing 'scoped params' is a syntax error.
+            if (parameter.ScopedKind == ScopedKind.ScopedValue && !parameter.IsParams)
             {
                 prefix.Append("scoped ");
             }
@@ -233,6 +279,29 @@ internal static class MethodParser
         }
 
         return result.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// An asynchronous wrapper passes its arguments to an async helper, and async methods cannot hold
+    /// ref structs (or type parameters that allow them) or pointers.
+    /// </summary>
+    private static void ReportParametersThatCannotCrossAwait(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind == RefKind.None
+                && (parameter.Type.IsRefLikeType
+                    || parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol
+                    || parameter.Type is ITypeParameterSymbol { AllowsRefLikeType: true }))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ParameterCannotCrossAwait,
+                    parameter.Ordinal < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[parameter.Ordinal].GetLocation() : syntax.Identifier.GetLocation(),
+                    parameter.Name,
+                    method.Name,
+                    parameter.Type.Short()));
+            }
+        }
     }
 
     private static string RefKindText(RefKind kind) => kind switch
@@ -377,14 +446,20 @@ internal static class MethodParser
         return text.ToString();
     }
 
-    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax)
+    /// <summary>
+    /// The partial shells of the enclosing types. <c>unsafe</c> is kept for synchronous wrappers, whose
+    /// signatures may hold pointers, and dropped for asynchronous ones, which await (CS4004 in an unsafe
+    /// context) and cannot take pointers anyway (ASP0018).
+    /// </summary>
+    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
     {
         var declarations = syntax.Ancestors().OfType<TypeDeclarationSyntax>().Reverse().Select(declaration =>
         {
             var keyword = declaration is RecordDeclarationSyntax record
                 ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
                 : declaration.Keyword.Text;
-            return "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
+            var @unsafe = keepUnsafe && declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword) ? "unsafe " : string.Empty;
+            return @unsafe + "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
         });
         return declarations.ToEquatableArray();
     }

@@ -1,0 +1,714 @@
+using static Aspects.Generators.Tests.Misuse.Expectation;
+
+namespace Aspects.Generators.Tests.Misuse;
+
+/// <summary>
+/// Wrong programs users write, one per entry, each with the single outcome the generator owes them.
+/// Grouped by what is wrong: return types, bodies, types, targets, attribute values, parameters,
+/// then programs that look suspicious but are fine.
+/// </summary>
+public static class MisuseCatalogue
+{
+    public static readonly IReadOnlyList<MisuseCase> All =
+    [
+        // ---- Return types -------------------------------------------------------------------------
+        new("Retry_on_an_async_stream", """
+            public partial class Feed
+            {
+                [Retry]
+                public partial IAsyncEnumerable<int> ListAsync();
+                private IAsyncEnumerable<int> ListCoreAsync() => throw new NotSupportedException();
+            }
+            """, Reports("ASP0006", at: "IAsyncEnumerable<int>", says: "returns 'IAsyncEnumerable<int>'")),
+
+        new("Retry_on_a_ref_readonly_return", """
+            public partial class Buffer
+            {
+                private int _value;
+                [Retry]
+                public partial ref readonly int Peek();
+                private ref readonly int PeekCore() => ref _value;
+            }
+            """, Reports("ASP0006", at: "ref readonly int", says: "returns 'ref int'")),
+
+        new("Retry_on_a_custom_awaitable", """
+            public sealed class Later
+            {
+                public System.Runtime.CompilerServices.TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter();
+            }
+            public partial class Jobs
+            {
+                [Retry]
+                public partial Later RunAsync();
+                private Later RunCoreAsync() => new();
+            }
+            """, Reports("ASP0006", at: "Later", says: "returns 'Later'")),
+
+        new("Retry_on_a_span_return", """
+            public partial class Parser
+            {
+                [Retry]
+                public partial Span<byte> Read();
+                private Span<byte> ReadCore() => default;
+            }
+            """, Reports("ASP0006", at: "Span<byte>", says: "returns 'Span<byte>'")),
+
+        // ---- Bodies ----------------------------------------------------------------------------------
+        new("Missing_body_method", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial Task<string?> FindAsync(int id, CancellationToken ct = default);
+            }
+            """, Reports("ASP0003", at: "FindAsync", says: "add 'private async Task<string?> FindCoreAsync(int id, CancellationToken ct) { ... }'")),
+
+        new("Body_method_with_a_different_parameter_type", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial Task<int> GetAsync(long id);
+                private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0004", at: "GetCoreAsync", says: "declare it as 'private async Task<int> GetCoreAsync(long id)'")),
+
+        new("Body_method_static_when_the_declaration_is_not", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial int Count();
+                private static int CountCore() => 1;
+            }
+            """, Reports("ASP0004", at: "CountCore", says: "declare it as 'private int CountCore()'")),
+
+        new("Body_method_with_a_different_number_of_type_parameters", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial T Get<T>(int id);
+                private object GetCore(int id) => id;
+            }
+            """, Reports("ASP0004", at: "GetCore", says: "declare it as 'private T GetCore<T>(int id)'")),
+
+        new("Partial_method_with_a_handwritten_implementation", """
+            public partial class Catalog
+            {
+                [Retry]
+                public partial int Count();
+                public partial int Count() => 1;
+                private int CountCore() => 1;
+            }
+            """, Reports("ASP0008", at: "Count", says: "delete the implementing declaration")),
+
+        new("Ordinary_method_with_a_body", """
+            public partial class Catalog
+            {
+                [RateLimited(PermitsPerSecond = 5)]
+                public Task PingAsync() => Task.CompletedTask;
+                private Task PingCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0001", at: "PingAsync", says: "move the body into 'PingCoreAsync'")),
+
+        // ---- Containing types ------------------------------------------------------------------------
+        new("Top_level_type_not_partial", """
+            public class Catalog
+            {
+                [Retry]
+                public partial int Count();
+                private int CountCore() => 1;
+            }
+            """, Reports("ASP0002", at: "Catalog", says: "add the 'partial' modifier to 'Catalog'")),
+
+        new("Nested_type_not_partial_inside_a_partial_one", """
+            public partial class Outer
+            {
+                public class Inner
+                {
+                    [Retry]
+                    public partial int Count();
+                    private int CountCore() => 1;
+                }
+            }
+            """, Reports("ASP0002", at: "Inner", says: "add the 'partial' modifier to 'Inner'")),
+
+        new("Outermost_of_three_types_not_partial", """
+            namespace Deep;
+            public static class Outer
+            {
+                public partial class Middle
+                {
+                    public partial struct Inner
+                    {
+                        [Retry]
+                        public partial int Count();
+                        private int CountCore() => 1;
+                    }
+                }
+            }
+            """, Reports("ASP0002", at: "Outer", says: "add the 'partial' modifier to 'Outer'")),
+
+        new("Record_struct_not_partial", """
+            public record struct Point(int X)
+            {
+                [Retry]
+                public partial int Length();
+                private int LengthCore() => X;
+            }
+            """, Reports("ASP0002", at: "Point", says: "add the 'partial' modifier to 'Point'")),
+
+        // ---- Targets ---------------------------------------------------------------------------------
+        new("Aspect_on_an_interface_method", """
+            public interface ICatalog
+            {
+                [Retry]
+                Task<int> CountAsync();
+            }
+            """, Reports("ASP0010", at: "CountAsync", says: "cannot be applied to a method of interface 'ICatalog'")),
+
+        new("Aspect_on_an_abstract_method", """
+            public abstract partial class Catalog
+            {
+                [Retry]
+                public abstract Task<int> CountAsync();
+            }
+            """, Reports("ASP0010", at: "CountAsync", says: "cannot be applied to abstract method 'CountAsync'")),
+
+        new("Aspect_on_an_extern_method", """
+            public static partial class Native
+            {
+                [Retry]
+                [System.Runtime.InteropServices.DllImport("libc")]
+                public static extern int getpid();
+            }
+            """, Reports("ASP0010", at: "getpid", says: "cannot be applied to extern method 'getpid'")),
+
+        new("Aspect_on_a_local_function", """
+            public partial class Catalog
+            {
+                public int Run()
+                {
+                    return Local(2);
+
+                    [Retry]
+                    int Local(int x) => x * 2;
+                }
+            }
+            """, Reports("ASP0010", at: "Local", says: "cannot be applied to local function 'Local'")),
+
+        new("Aspect_on_a_lambda", """
+            public partial class Catalog
+            {
+                public Func<int> Counter = [Retry] () => 1;
+            }
+            """, Reports("ASP0010", at: "[Retry] () => 1", says: "cannot be applied to a lambda")),
+
+        new("Aspect_on_a_property", """
+            public partial class Catalog
+            {
+                [Retry]
+                public int Count { get; set; }
+            }
+            """, CompilerRejects("CS0592")),
+
+        new("Aspect_on_a_constructor", """
+            public partial class Catalog
+            {
+                [Retry]
+                public Catalog() { }
+            }
+            """, CompilerRejects("CS0592")),
+
+        new("Aspect_on_a_class", """
+            [Batched]
+            public partial class Catalog
+            {
+            }
+            """, CompilerRejects("CS0592")),
+
+        new("Async_void_declaration", """
+            public partial class Client
+            {
+                [Retry]
+                public async partial void Fire();
+                private void FireCore() { }
+            }
+            """, CompilerRejects("CS1994")),
+
+        new("Aspect_method_outside_any_type", """
+            namespace Shop;
+
+            [Retry]
+            public partial Task<int> GetStockAsync(int id);
+            """, CompilerRejects("CS0116")),
+
+        // ---- Attribute values ------------------------------------------------------------------------
+        new("Retry_with_negative_attempts", """
+            public partial class Client
+            {
+                [Retry(MaxAttempts = -5)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "MaxAttempts = -5", says: "at least 1")),
+
+        new("Retry_handling_a_type_that_is_not_an_exception", """
+            public partial class Client
+            {
+                [Retry(Handle = [typeof(TimeoutException), typeof(Uri)])]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0009", at: "Handle = [typeof(TimeoutException), typeof(Uri)]", says: "'Uri', which does not derive from System.Exception")),
+
+        new("Rate_limit_of_NaN_permits", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = double.NaN)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "PermitsPerSecond = double.NaN", says: "a finite number above 0")),
+
+        new("Rate_limit_with_an_undefined_mode", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = (RateLimitMode)9)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "Mode = (RateLimitMode)9", says: "RateLimitMode.Wait or RateLimitMode.Reject")),
+
+        new("Rate_limit_with_an_undefined_scope", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5, Scope = (RateLimitScope)(-1))]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "Scope = (RateLimitScope)(-1)", says: "RateLimitScope.Local or RateLimitScope.Distributed")),
+
+        new("Batch_of_zero_keys", """
+            public partial class Stock
+            {
+                [Batched(MaxBatchSize = 0)]
+                public partial Task<int> GetAsync(int id);
+                private Task<IReadOnlyDictionary<int, int>> GetCoreAsync(IReadOnlyList<int> ids) => throw new NotSupportedException();
+            }
+            """, Reports("ASP0007", at: "MaxBatchSize = 0", says: "at least 1 key")),
+
+        new("Attribute_value_of_the_wrong_type", """
+            public partial class Client
+            {
+                [Retry(MaxAttempts = "3")]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, CompilerRejects("CS0029")),
+
+        new("Attribute_property_that_does_not_exist", """
+            public partial class Client
+            {
+                [Retry(Attempts = 3)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, CompilerRejects("CS0246")),
+
+        new("Same_aspect_twice", """
+            public partial class Client
+            {
+                [Retry(MaxAttempts = 2)]
+                [Retry(MaxAttempts = 5)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, CompilerRejects("CS0579")),
+
+        // ---- Caching ----------------------------------------------------------------------------------
+        new("Cached_method_returning_plain_Task", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task RefreshAsync(int id);
+                private Task RefreshCoreAsync(int id) => Task.CompletedTask;
+            }
+            """, Reports("ASP0013", at: "RefreshAsync", says: "which has no result to cache")),
+
+        new("Cached_generic_method", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<T?> GetAsync<T>(int id) where T : class;
+                private Task<T?> GetCoreAsync<T>(int id) where T : class => Task.FromResult<T?>(null);
+            }
+            """, Reports("ASP0013", at: "GetAsync", says: "generic methods cannot be cached yet")),
+
+        new("Cache_key_of_a_plain_class", """
+            public sealed class SearchRequest { public string Query { get; set; } = ""; }
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<int> SearchAsync(SearchRequest request, CancellationToken ct = default);
+                private Task<int> SearchCoreAsync(SearchRequest request, CancellationToken ct) => Task.FromResult(1);
+            }
+            """, Reports("ASP0014", at: "SearchRequest request", says: "make 'SearchRequest' implement ISpanFormattable and IEquatable<SearchRequest>")),
+
+        new("Cache_key_of_an_array", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial ValueTask<int> CountAsync(string region, int[] ids);
+                private ValueTask<int> CountCoreAsync(string region, int[] ids) => new(ids.Length);
+            }
+            """, Reports("ASP0014", at: "int[] ids", says: "Parameter 'ids' of type 'int[]'")),
+
+        new("Invalidation_naming_a_method_that_does_not_exist", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache("GetProdut")]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0015", at: "InvalidatesCache(\"GetProdut\")", says: "which is not a [Cached] method of 'Catalog'")),
+
+        new("Invalidation_naming_a_method_that_is_not_cached", """
+            public partial class Catalog
+            {
+                public Task<string?> GetProductAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0015", at: "InvalidatesCache(nameof(GetProductAsync))", says: "which is not a [Cached] method of 'Catalog'")),
+
+        new("Invalidation_naming_an_ambiguous_overload", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [Cached]
+                public partial Task<string?> GetProductAsync(string sku);
+                private Task<string?> GetProductCoreAsync(string sku) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0015", at: "InvalidatesCache(nameof(GetProductAsync))", says: "which names 2 [Cached] overloads")),
+
+        new("Invalidation_without_the_key_parameter", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int productId, decimal price);
+                private Task SetPriceCoreAsync(int productId, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0016", at: "InvalidatesCache(nameof(GetProductAsync))", says: "it needs a parameter 'id' of type 'int'")),
+
+        new("Cached_method_that_also_invalidates", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [Cached, InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task<int> TouchAsync(int id);
+                private Task<int> TouchCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0017", at: "TouchAsync", says: "combines [Cached] with [InvalidatesCache]")),
+
+        new("Invalidation_of_a_cached_method_that_has_an_error", """
+            public partial class Catalog
+            {
+                [Cached, Batched]
+                public partial Task<string?> GetProductAsync(int id);
+                private Task<string?> GetProductCoreAsync(int id) => Task.FromResult<string?>(null);
+
+                [InvalidatesCache(nameof(GetProductAsync))]
+                public partial Task SetPriceAsync(int id, decimal price);
+                private Task SetPriceCoreAsync(int id, decimal price) => Task.CompletedTask;
+            }
+            """, Reports("ASP0004", at: "GetProductCoreAsync", says: "the body of a [Batched] method receives every key of a batch")),
+
+        new("Cache_duration_of_zero", """
+            public partial class Catalog
+            {
+                [Cached(DurationSeconds = 0)]
+                public partial Task<int> CountAsync(int id);
+                private Task<int> CountCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0007", at: "DurationSeconds = 0", says: "at least 1 second")),
+
+        new("Cache_tag_that_is_blank", """
+            public partial class Catalog
+            {
+                [Cached(Tags = ["products", " "])]
+                public partial Task<int> CountAsync(int id);
+                private Task<int> CountCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, Reports("ASP0007", at: "Tags = [\"products\", \" \"]", says: "a tag is a non-empty name")),
+
+        new("NotCacheKey_on_a_method", """
+            public partial class Catalog
+            {
+                [NotCacheKey]
+                public int Count() => 1;
+            }
+            """, CompilerRejects("CS0592")),
+
+        // ---- Batching and rate-limiting shapes --------------------------------------------------------
+        new("Batched_method_with_two_keys", """
+            public partial class Stock
+            {
+                [Batched]
+                public partial Task<int> GetAsync(int warehouse, int productId, CancellationToken ct = default);
+            }
+            """, Reports("ASP0011", at: "GetAsync", says: "it takes 2 key parameters")),
+
+        new("Batched_method_returning_plain_Task", """
+            public partial class Stock
+            {
+                [Batched]
+                public partial Task RefreshAsync(int productId);
+            }
+            """, Reports("ASP0011", at: "RefreshAsync", says: "return Task<TValue> or ValueTask<TValue>")),
+
+        new("Batched_body_taking_one_key", """
+            public partial class Stock
+            {
+                [Batched, Retry]
+                public partial ValueTask<int> GetAsync(Guid id);
+                private ValueTask<int> GetCoreAsync(Guid id) => new(1);
+            }
+            """, Reports("ASP0004", at: "GetCoreAsync", says: "IReadOnlyList<Guid> keys")),
+
+        new("Rate_limited_synchronous_method_waits_by_blocking", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5)]
+                public partial void Send(string message);
+                private void SendCore(string message) { }
+            }
+            """, Reports("ASP0012", at: "Send", says: "blocks the calling thread")),
+
+        // ---- Parameters --------------------------------------------------------------------------------
+        new("Ref_readonly_parameter", """
+            public partial class Client
+            {
+                [Retry]
+                public partial int Sum(ref readonly int start);
+                private int SumCore(ref readonly int start) => start;
+            }
+            """, Reports("ASP0005", at: "ref readonly int start", says: "is passed by 'ref readonly'")),
+
+        new("Out_parameter_on_a_batched_method", """
+            public partial class Stock
+            {
+                [Batched]
+                public partial Task<int> GetAsync(int id, out bool found);
+            }
+            """, Reports("ASP0005", at: "out bool found", says: "is passed by 'out'")),
+
+        new("Span_parameter_on_an_asynchronous_method", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<int> SendAsync(ReadOnlySpan<byte> payload);
+                private Task<int> SendCoreAsync(ReadOnlySpan<byte> payload) => Task.FromResult(payload.Length);
+            }
+            """, Reports("ASP0018", at: "ReadOnlySpan<byte> payload", says: "cannot be kept across an await")),
+
+        new("Pointer_parameter_on_an_asynchronous_method", """
+            public unsafe partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 5)]
+                public partial ValueTask<int> ReadAsync(byte* data);
+                private ValueTask<int> ReadCoreAsync(byte* data) => new(*data);
+            }
+            """, Reports("ASP0018", at: "byte* data", says: "cannot be kept across an await"), AllowUnsafe: true),
+
+        new("Type_parameter_allowing_ref_structs_on_an_asynchronous_method", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<int> SendAsync<T>(T payload) where T : allows ref struct;
+                private Task<int> SendCoreAsync<T>(T payload) where T : allows ref struct => Task.FromResult(1);
+            }
+            """, Reports("ASP0018", at: "T payload", says: "cannot be kept across an await")),
+
+        // ---- Fine, however odd they look ----------------------------------------------------------------
+        new("Span_parameter_on_a_synchronous_method_is_fine", """
+            public partial class Client
+            {
+                [Retry, RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial int Sum(ReadOnlySpan<int> values);
+                private int SumCore(ReadOnlySpan<int> values) => values.Length;
+            }
+            """, CompilesCleanly()),
+
+        new("Default_values_of_every_kind_are_fine", """
+            public enum Region { North, South }
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<string> FindAsync(
+                    int count = 5,
+                    long big = long.MaxValue,
+                    double ratio = double.NaN,
+                    float small = -0.5f,
+                    decimal price = 1.25m,
+                    char separator = '\n',
+                    bool exact = true,
+                    string text = "quote \" and \\ backslash",
+                    string? missing = null,
+                    int? maybe = null,
+                    Region region = Region.South,
+                    Region mask = (Region)7,
+                    DateTime when = default,
+                    Guid id = default,
+                    object? anything = null,
+                    [System.Runtime.InteropServices.Optional, System.Runtime.InteropServices.DefaultParameterValue(3)] int legacy = 3,
+                    CancellationToken ct = default);
+                private Task<string> FindCoreAsync(
+                    int count, long big, double ratio, float small, decimal price, char separator, bool exact, string text,
+                    string? missing, int? maybe, Region region, Region mask, DateTime when, Guid id, object? anything, int legacy,
+                    CancellationToken ct) => Task.FromResult(text);
+            }
+            """, CompilesCleanly()),
+
+        new("Dynamic_parameters_and_results_are_fine", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<dynamic> CallAsync(dynamic request, List<dynamic> more);
+                private Task<dynamic> CallCoreAsync(dynamic request, List<dynamic> more) => Task.FromResult<dynamic>(request);
+
+                [Retry]
+                public partial dynamic Call(dynamic request);
+                private dynamic CallCore(dynamic request) => request;
+            }
+            """, CompilesCleanly(generatedFiles: 2)),
+
+        new("Generic_constraints_of_every_kind_are_repeated", """
+            public abstract class Entity { }
+            public partial class Repository
+            {
+                [Retry]
+                public partial Task<TResult?> LoadAsync<TKey, TValue, TEntity, TResult, TEnum, TClass>(TKey key, TValue value, TEntity entity, TEnum kind)
+                    where TKey : notnull
+                    where TValue : unmanaged
+                    where TEntity : Entity, IDisposable, new()
+                    where TResult : class?
+                    where TEnum : struct, Enum
+                    where TClass : class;
+                private Task<TR?> LoadCoreAsync<TK, TV, TE, TR, TN, TC>(TK key, TV value, TE entity, TN kind)
+                    where TK : notnull
+                    where TV : unmanaged
+                    where TE : Entity, IDisposable, new()
+                    where TR : class?
+                    where TN : struct, Enum
+                    where TC : class => Task.FromResult<TR?>(null);
+            }
+            """, CompilesCleanly()),
+
+        new("Keyword_names_overloads_and_extension_methods_are_fine", """
+            public static partial class Text
+            {
+                [Retry]
+                public static partial string Join(this string @class, string @event);
+                private static string JoinCore(string @class, string @event) => @class + @event;
+
+                [Retry]
+                public static partial string Join(this string @class, int @int);
+                private static string JoinCore(string @class, int @int) => @class;
+            }
+            """, CompilesCleanly(generatedFiles: 2)),
+
+        new("Generic_nested_types_records_and_structs_are_fine", """
+            namespace Shop.Inner
+            {
+                public partial record Store<T>(AspectRuntime Aspects) where T : class
+                {
+                    public readonly partial struct Shelf<TItem>
+                    {
+                        [Retry, RateLimited(PermitsPerSecond = 2, Mode = RateLimitMode.Reject)]
+                        public partial ValueTask<TItem?> TakeAsync(T owner, CancellationToken ct);
+                        private ValueTask<TItem?> TakeCoreAsync(T owner, CancellationToken ct) => default;
+                    }
+                }
+            }
+            """, CompilesCleanly()),
+        new("Params_arrays_spans_and_collections_are_fine", """
+            public partial class Client
+            {
+                [Retry]
+                public partial Task<int> SumAsync(params int[] values);
+                private Task<int> SumCoreAsync(int[] values) => Task.FromResult(values.Length);
+
+                [Retry]
+                public partial int Count(params ReadOnlySpan<string> values);
+                private int CountCore(ReadOnlySpan<string> values) => values.Length;
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial int Total(params IEnumerable<int> values);
+                private int TotalCore(IEnumerable<int> values) => 0;
+            }
+            """, CompilesCleanly(generatedFiles: 3)),
+        new("Pointer_parameter_on_a_synchronous_method_is_fine", """
+            public unsafe partial class Client
+            {
+                [Retry]
+                public partial int Read(byte* data, delegate*<int, int> map);
+                private int ReadCore(byte* data, delegate*<int, int> map) => map(*data);
+            }
+            """, CompilesCleanly(), AllowUnsafe: true),
+
+        new("Cache_keys_of_every_supported_kind_composed_with_retry_and_rate_limit", """
+            public enum Region { North, South }
+            public partial class Catalog(AspectRuntime aspects)
+            {
+                [Cached(DurationSeconds = 60, Tags = ["products"])]
+                [Retry, RateLimited(PermitsPerSecond = 10)]
+                public partial Task<string?> FindAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe,
+                    [NotCacheKey] object? trace = null, CancellationToken ct = default);
+                private Task<string?> FindCoreAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe,
+                    object? trace, CancellationToken ct) => Task.FromResult(name);
+
+                [Cached]
+                public partial ValueTask<int> CountAsync(string? region);
+                private ValueTask<int> CountCoreAsync(string? region) => new(aspects is null ? 0 : 1);
+
+                [InvalidatesCache(nameof(FindAsync)), Retry]
+                public partial Task SaveAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe, CancellationToken ct = default);
+                private Task SaveCoreAsync(
+                    string? name, int id, long big, bool exact, double ratio, decimal price, Region region, Guid key,
+                    DateTime at, DateTimeOffset since, DateOnly day, TimeOnly time, int? maybe, CancellationToken ct) => Task.CompletedTask;
+            }
+            """, CompilesCleanly(generatedFiles: 3)),
+        new("Asynchronous_methods_in_unsafe_code_are_fine", """
+            public unsafe partial class Client
+            {
+                [Retry, RateLimited(PermitsPerSecond = 5)]
+                public partial Task<int> ReadAsync(int length);
+                private Task<int> ReadCoreAsync(int length) => Task.FromResult(length);
+            }
+            """, CompilesCleanly(), AllowUnsafe: true),
+    ];
+}
