@@ -100,6 +100,22 @@ internal static class DiagnosticDescriptors
         "Conflicting aspects",
         "Method '{0}' combines [{1}] with [{2}], which makes no sense: {3}");
 
+    // ASP0030 onwards: warnings for legal but suspicious uses, reported by AspectUsageAnalyzer. Silence one
+    // where it is intended with #pragma warning disable, or for a project in .editorconfig
+    // (dotnet_diagnostic.ASP0030.severity = none).
+    public static readonly DiagnosticDescriptor CachedWithoutKey = Warning(
+        "ASP0030",
+        "Cached instance method has no key parameters",
+        "[Cached] method '{0}' has no key parameters, so every instance of '{1}' shares one cached result: add a parameter that identifies the result, or make the method static if the result is the same for every instance");
+
+    public static readonly DiagnosticDescriptor RetryOfSideEffect = Warning(
+        "ASP0031",
+        "Retried method looks like it is not idempotent",
+        "[Retry] on '{0}' may repeat its side effect: an attempt that failed with a timeout may still have succeeded; make the operation idempotent (e.g. send an idempotency key) and suppress ASP0031, or remove [Retry]");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }
