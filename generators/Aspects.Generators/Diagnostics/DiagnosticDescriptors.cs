@@ -105,6 +105,22 @@ internal static class DiagnosticDescriptors
         "Asynchronous aspect method cannot take ref struct or pointer parameters",
         "Parameter '{0}' of '{1}' has type '{2}', which cannot be kept across an await: the asynchronous wrapper holds its arguments while it waits for a retry, a permit or a batch; pass an array, Memory<T> or a class instead, or make the method synchronous");
 
+    // ASP0030 onwards: warnings for legal but suspicious uses, reported by AspectUsageAnalyzer. Silence one
+    // where it is intended with #pragma warning disable, or for a project in .editorconfig
+    // (dotnet_diagnostic.ASP0030.severity = none).
+    public static readonly DiagnosticDescriptor CachedWithoutKey = Warning(
+        "ASP0030",
+        "Cached instance method has no key parameters",
+        "[Cached] method '{0}' has no key parameters, so every instance of '{1}' shares one cached result: add a parameter that identifies the result, or make the method static if the result is the same for every instance");
+
+    public static readonly DiagnosticDescriptor RetryOfSideEffect = Warning(
+        "ASP0031",
+        "Retried method looks like it is not idempotent",
+        "[Retry] on '{0}' may repeat its side effect: an attempt that failed with a timeout may still have succeeded; make the operation idempotent (e.g. send an idempotency key) and suppress ASP0031, or remove [Retry]");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

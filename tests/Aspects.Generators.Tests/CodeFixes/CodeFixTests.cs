@@ -1,0 +1,312 @@
+using Aspects.CodeFixes;
+using Microsoft.CodeAnalysis;
+
+namespace Aspects.Generators.Tests.CodeFixes;
+
+/// <summary>
+/// The IDE's fixes for the generator's diagnostics: each test shows the code before and after the fix,
+/// and the harness proves the fixed program compiles with the generator.
+/// </summary>
+public class CodeFixTests
+{
+    [Fact]
+    public async Task ASP0002_fix_makes_the_type_and_every_enclosing_type_partial()
+    {
+        var source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public static class Outer
+            {
+                public partial class Middle
+                {
+                    internal sealed class Service
+                    {
+                        [Retry]
+                        public partial Task<int> GetAsync(int id);
+                        private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+                    }
+                }
+            }
+            """;
+
+        var (_, actions) = await CodeFixHarness.ActionsAsync(new MakePartialCodeFixProvider(), source.Replace("public static class Outer", "public static partial class Outer"), "ASP0002");
+        Assert.Equal("Make 'Service' partial", Assert.Single(actions).Title);
+
+        var fixedText = await FixFirstAsync(source);
+
+        Assert.Equal("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public static partial class Outer
+            {
+                public partial class Middle
+                {
+                    internal sealed partial class Service
+                    {
+                        [Retry]
+                        public partial Task<int> GetAsync(int id);
+                        private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+                    }
+                }
+            }
+            """, fixedText);
+    }
+
+    [Fact]
+    public async Task ASP0002_fix_puts_partial_before_the_keyword_of_a_type_without_modifiers()
+    {
+        var fixedText = await CodeFixHarness.FixAsync(new MakePartialCodeFixProvider(), """
+            using System.Threading.Tasks;
+            using Aspects;
+
+            namespace Shop
+            {
+                class Service
+                {
+                    [Retry]
+                    public partial Task GetAsync();
+                    private Task GetCoreAsync() => Task.CompletedTask;
+                }
+            }
+            """, "ASP0002", "Make 'Service' partial");
+
+        Assert.Equal("""
+            using System.Threading.Tasks;
+            using Aspects;
+
+            namespace Shop
+            {
+                partial class Service
+                {
+                    [Retry]
+                    public partial Task GetAsync();
+                    private Task GetCoreAsync() => Task.CompletedTask;
+                }
+            }
+            """, fixedText);
+    }
+
+    [Fact]
+    public async Task ASP0001_fix_declares_the_method_partial_and_moves_its_body_into_the_core_method()
+    {
+        var fixedText = await CodeFixHarness.FixAsync(new MakePartialCodeFixProvider(), """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public class CatalogService
+            {
+                /// <summary>Stock of a product.</summary>
+                [Retry(MaxAttempts = 3)]
+                public async Task<int> GetStockAsync(int productId, CancellationToken ct = default)
+                {
+                    await Task.Delay(1, ct);
+                    return productId;
+                }
+
+                public int Other() => 1;
+            }
+            """, "ASP0001", "Make 'GetStockAsync' partial and move its body into 'GetStockCoreAsync'");
+
+        Assert.Equal("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class CatalogService
+            {
+                /// <summary>Stock of a product.</summary>
+                [Retry(MaxAttempts = 3)]
+                public partial Task<int> GetStockAsync(int productId, CancellationToken ct = default);
+
+                private async Task<int> GetStockCoreAsync(int productId, CancellationToken ct)
+                {
+                    await Task.Delay(1, ct);
+                    return productId;
+                }
+
+                public int Other() => 1;
+            }
+            """, fixedText);
+    }
+
+    [Fact]
+    public async Task ASP0001_fix_keeps_static_and_expression_bodies_makes_private_explicit_and_drops_parameter_attributes_from_the_body()
+    {
+        var fixedText = await CodeFixHarness.FixAsync(new MakePartialCodeFixProvider(), """
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class Prices
+            {
+                [Cached]
+                static Task<decimal> GetPriceAsync(string sku, [NotCacheKey] object? trace = null) => Task.FromResult(1m);
+            }
+            """, "ASP0001", "Make 'GetPriceAsync' partial and move its body into 'GetPriceCoreAsync'");
+
+        Assert.Equal("""
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class Prices
+            {
+                [Cached]
+                private static partial Task<decimal> GetPriceAsync(string sku, [NotCacheKey] object? trace = null);
+
+                private static Task<decimal> GetPriceCoreAsync(string sku, object? trace) => Task.FromResult(1m);
+            }
+            """, fixedText);
+    }
+
+    [Fact]
+    public async Task ASP0001_fix_is_not_offered_when_the_core_method_already_exists_so_no_body_is_lost()
+    {
+        var (_, actions) = await CodeFixHarness.ActionsAsync(new MakePartialCodeFixProvider(), """
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class Service
+            {
+                [Retry]
+                public Task<int> GetAsync(int id) => Task.FromResult(id + 1);
+                private Task<int> GetCoreAsync(int id) => Task.FromResult(id);
+            }
+            """, "ASP0001");
+
+        Assert.Empty(actions);
+    }
+
+    [Fact]
+    public async Task ASP0003_fix_adds_the_core_method_with_the_expected_signature_and_a_throwing_body()
+    {
+        var fixedText = await CodeFixHarness.FixAsync(new AddCoreMethodCodeFixProvider(), """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class Service
+            {
+                [Retry]
+                public static partial Task<string?> FindAsync<T>(T key, List<int> ids, CancellationToken ct = default) where T : notnull;
+            }
+            """, "ASP0003", "Add 'FindCoreAsync'");
+
+        Assert.Equal("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class Service
+            {
+                [Retry]
+                public static partial Task<string?> FindAsync<T>(T key, List<int> ids, CancellationToken ct = default) where T : notnull;
+
+                private static Task<string?> FindCoreAsync<T>(T key, List<int> ids, CancellationToken ct) where T : notnull
+                {
+                    throw new NotImplementedException();
+                }
+            }
+            """, fixedText);
+    }
+
+    [Fact]
+    public async Task ASP0003_fix_for_a_batched_method_adds_the_batch_body()
+    {
+        var fixedText = await CodeFixHarness.FixAsync(new AddCoreMethodCodeFixProvider(), """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            namespace Inventory;
+
+            public partial class StockService
+            {
+                [Batched(MaxBatchSize = 50)]
+                public partial Task<int> GetStockAsync(int productId, CancellationToken ct = default);
+            }
+            """, "ASP0003", "Add 'GetStockCoreAsync'");
+
+        Assert.Equal("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            namespace Inventory;
+
+            public partial class StockService
+            {
+                [Batched(MaxBatchSize = 50)]
+                public partial Task<int> GetStockAsync(int productId, CancellationToken ct = default);
+
+                private Task<System.Collections.Generic.IReadOnlyDictionary<int, int>> GetStockCoreAsync(System.Collections.Generic.IReadOnlyList<int> keys, CancellationToken cancellationToken)
+                {
+                    throw new System.NotImplementedException();
+                }
+            }
+            """, fixedText);
+    }
+
+    [Fact]
+    public async Task ASP0014_fix_leaves_the_parameter_out_of_the_cache_key()
+    {
+        var fixedText = await CodeFixHarness.FixAsync(new NotCacheKeyCodeFixProvider(), """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public sealed class Tracer { }
+
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string> GetNameAsync(
+                    int id,
+                    Tracer tracer,
+                    CancellationToken ct = default);
+
+                private Task<string> GetNameCoreAsync(int id, Tracer tracer, CancellationToken ct) => Task.FromResult("n" + id);
+            }
+            """, "ASP0014", "Leave 'tracer' out of the cache key with [NotCacheKey]");
+
+        Assert.Contains("""
+                    int id,
+                    [NotCacheKey] Tracer tracer,
+                    CancellationToken ct = default);
+            """, fixedText);
+    }
+
+    [Fact]
+    public void Every_fixable_id_is_one_the_generator_reports()
+    {
+        var generatorIds = typeof(AspectsGenerator).Assembly
+            .GetType("Aspects.Generators.Diagnostics.DiagnosticDescriptors")!
+            .GetFields()
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .ToHashSet();
+        var fixable = new Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider[]
+        {
+            new MakePartialCodeFixProvider(), new AddCoreMethodCodeFixProvider(), new NotCacheKeyCodeFixProvider(),
+        }.SelectMany(p => p.FixableDiagnosticIds).ToList();
+
+        Assert.Equal(["ASP0001", "ASP0002", "ASP0003", "ASP0014"], fixable.Order());
+        Assert.All(fixable, id => Assert.Contains(id, generatorIds));
+    }
+
+    /// <summary>Fixes the first ASP0002 of several (one per non-partial type), which fixes them all.</summary>
+    private static async Task<string> FixFirstAsync(string source)
+    {
+        var run = Infrastructure.GeneratorHarness.Run(source);
+        Assert.Equal(2, run.Diagnostics.Count(d => d.Id == "ASP0002"));
+        var inner = source.Replace("public static class Outer", "public static partial class Outer");
+        var fixedInner = await CodeFixHarness.FixAsync(new MakePartialCodeFixProvider(), inner, "ASP0002", "Make 'Service' partial");
+        return fixedInner;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+
+namespace Aspects.Generators.Tests;
+
+/// <summary>Every descriptor is documented with an example and tracked in the analyzer release notes.</summary>
+public class DiagnosticDocumentationTests
+{
+    private static readonly List<DiagnosticDescriptor> Descriptors = typeof(AspectsGenerator).Assembly
+        .GetType("Aspects.Generators.Diagnostics.DiagnosticDescriptors")!
+        .GetFields()
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToList();
+
+    [Fact]
+    public void Every_descriptor_section_in_the_doc_shows_a_wrong_and_a_right_example()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
+        Assert.All(Descriptors, descriptor =>
+        {
+            var section = Regex.Match(doc, "^## " + descriptor.Id + "\n(?<body>.*?)(?=^## |\\z)", RegexOptions.Multiline | RegexOptions.Singleline);
+            Assert.True(section.Success, $"docs/diagnostics.md has no section '## {descriptor.Id}'.");
+            var body = section.Groups["body"].Value;
+            Assert.Contains("```csharp", body);
+            Assert.Matches("// (wrong|warns)", body);
+            Assert.Contains("// right", body);
+        });
+    }
+
+    [Fact]
+    public void Every_descriptor_has_the_Aspects_category_and_is_listed_with_its_severity_in_the_release_notes()
+    {
+        var generator = Path.Combine(RepositoryRoot(), "generators", "Aspects.Generators");
+        var releases = File.ReadAllText(Path.Combine(generator, "AnalyzerReleases.Shipped.md"))
+            + File.ReadAllText(Path.Combine(generator, "AnalyzerReleases.Unshipped.md"));
+        Assert.All(Descriptors, descriptor =>
+        {
+            Assert.Equal("Aspects", descriptor.Category);
+            Assert.True(descriptor.IsEnabledByDefault);
+            Assert.Contains($"{descriptor.Id} | Aspects | {descriptor.DefaultSeverity} |", releases);
+        });
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+}
