@@ -105,6 +105,11 @@ internal static class DiagnosticDescriptors
         "Asynchronous aspect method cannot take ref struct or pointer parameters",
         "Parameter '{0}' of '{1}' has type '{2}', which cannot be kept across an await: the asynchronous wrapper holds its arguments while it waits for a retry, a permit or a batch; pass an array, Memory<T> or a class instead, or make the method synchronous");
 
+    public static readonly DiagnosticDescriptor UnsafeAsynchronousMethod = Error(
+        "ASP0019",
+        "Asynchronous aspect method cannot be unsafe",
+        "Method '{0}' returns a task and is declared 'unsafe', but its wrapper awaits, which an unsafe context does not allow: remove 'unsafe' from the declaration and use an unsafe block inside '{1}'");
+
     // ASP0030 onwards: warnings for legal but suspicious uses, reported by AspectUsageAnalyzer. Silence one
     // where it is intended with #pragma warning disable, or for a project in .editorconfig
     // (dotnet_diagnostic.ASP0030.severity = none).

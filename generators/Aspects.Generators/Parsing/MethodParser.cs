@@ -130,6 +130,14 @@ internal static class MethodParser
         if (returns is { } returned && returned.IsAsync())
         {
             ReportParametersThatCannotCrossAwait(method, syntax, diagnostics);
+
+            // Both parts of a partial method must agree on 'unsafe', and the asynchronous wrapper awaits,
+            // which an unsafe context forbids (CS4004).
+            var unsafeModifier = syntax.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.UnsafeKeyword));
+            if (unsafeModifier.IsKind(SyntaxKind.UnsafeKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsafeAsynchronousMethod, unsafeModifier.GetLocation(), method.Name, coreName));
+            }
         }
 
         var fullName = FullNameOf(method);

@@ -547,6 +547,15 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0018", at: "T payload", says: "cannot be kept across an await")),
 
+        new("Unsafe_modifier_on_an_asynchronous_method", """
+            public partial class Client
+            {
+                [Retry]
+                public unsafe partial Task<int> ChecksumAsync(byte[] data);
+                private Task<int> ChecksumCoreAsync(byte[] data) => Task.FromResult(data.Length);
+            }
+            """, Reports("ASP0019", at: "unsafe", says: "remove 'unsafe' from the declaration"), AllowUnsafe: true),
+
         // ---- Fine, however odd they look ----------------------------------------------------------------
         new("Span_parameter_on_a_synchronous_method_is_fine", """
             public partial class Client
