@@ -383,7 +383,8 @@ internal static class MethodParser
             return false;
         }
 
-        if (candidates.FirstOrDefault(candidate => Matches(method, candidate)) is { } match)
+        // An 'async void' body reports failures to no one, so the wrapper could never see them.
+        if (candidates.FirstOrDefault(candidate => Matches(method, candidate)) is { } match && !(match.IsAsync && match.ReturnsVoid))
         {
             return match.IsAsync;
         }

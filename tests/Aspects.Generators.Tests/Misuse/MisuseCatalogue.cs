@@ -556,6 +556,15 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0019", at: "unsafe", says: "remove 'unsafe' from the declaration"), AllowUnsafe: true),
 
+        new("Async_void_body_whose_failures_no_one_sees", """
+            public partial class Client
+            {
+                [Retry]
+                public partial void Touch(string path);
+                private async void TouchCore(string path) => await Task.Yield();
+            }
+            """, Reports("ASP0004", at: "TouchCore", says: "declare it as 'private void TouchCore(string path)'")),
+
         // ---- Fine, however odd they look ----------------------------------------------------------------
         new("Span_parameter_on_a_synchronous_method_is_fine", """
             public partial class Client
