@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 
@@ -66,19 +67,19 @@ public sealed class TieredCache : IDisposable
 
     /// <summary>
     /// The cache of one method: the same <paramref name="definition"/> always gets the same region of this
-    /// cache. Repeated calls cost a field read and a type check.
+    /// cache. Repeated calls on the same cache cost a field read, a type check and a comparison.
     /// </summary>
     /// <typeparam name="TKey">The key: the key parameter, or a value tuple of them.</typeparam>
     /// <typeparam name="TValue">The method's result type.</typeparam>
     /// <param name="definition">The method's definition (a static field of the generated code).</param>
     /// <returns>The region.</returns>
     /// <exception cref="InvalidOperationException">The definition was used before with other type arguments.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CacheRegion<TKey, TValue> Region<TKey, TValue>(CacheDefinition definition)
-        where TKey : notnull
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        return definition.LastRegionFor(this) as CacheRegion<TKey, TValue> ?? RegionSlow<TKey, TValue>(definition);
-    }
+        where TKey : notnull =>
+        definition?.LastRegion is CacheRegion<TKey, TValue> region && ReferenceEquals(region.Cache, this)
+            ? region
+            : RegionSlow<TKey, TValue>(definition);
 
     /// <summary>
     /// Evicts every entry of every method tagged <paramref name="tag"/>: from this node's memory, from the
@@ -144,9 +145,11 @@ public sealed class TieredCache : IDisposable
         }
     }
 
-    private CacheRegion<TKey, TValue> RegionSlow<TKey, TValue>(CacheDefinition definition)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CacheRegion<TKey, TValue> RegionSlow<TKey, TValue>(CacheDefinition? definition)
         where TKey : notnull
     {
+        ArgumentNullException.ThrowIfNull(definition);
         var region = _regions.GetOrAdd(
             definition, static (d, cache) => new CacheRegion<TKey, TValue>(cache, d), this);
         if (region is not CacheRegion<TKey, TValue> typed)
@@ -156,7 +159,7 @@ public sealed class TieredCache : IDisposable
                 "each cached method needs its own definition.");
         }
 
-        definition.RememberRegion(this, typed);
+        Volatile.Write(ref definition.LastRegion, typed);
         return typed;
     }
 
