@@ -201,6 +201,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             try
             {
                 await l2.RemoveAsync(qualified, cancellationToken).ConfigureAwait(false);
+                Cache.ReportL2Success();
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -331,9 +332,12 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                     .ConfigureAwait(false)).Value!
                 : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, _l2Options, _l2Tags, flight.Token)
                     .ConfigureAwait(false);
-            if (call.Stage == L2CallStage.NotRun && CacheTelemetry.Requests.Enabled)
+            Cache.ReportL2Success();
+            if (CacheTelemetry.Requests.Enabled)
             {
-                CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL2, CacheTelemetry.Hit);
+                // The body ran inside HybridCache's factory exactly when the L2 missed.
+                CacheTelemetry.Requests.Add(
+                    1, _methodTag, CacheTelemetry.TierL2, call.Stage == L2CallStage.NotRun ? CacheTelemetry.Hit : CacheTelemetry.Miss);
             }
 
             return value;

@@ -19,6 +19,8 @@ public sealed class TieredCache : IDisposable
 {
     private readonly ConcurrentDictionary<CacheDefinition, ICacheRegion> _regions = new();
     private readonly IDisposable? _subscription;
+    private readonly OutageLog _l2Outage;
+    private readonly OutageLog _backplaneOutage;
 
     internal TieredCache(CacheOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -30,6 +32,8 @@ public sealed class TieredCache : IDisposable
         Distributed = options.DistributedCache;
         Backplane = options.Backplane;
         Logger = loggerFactory.CreateLogger<TieredCache>();
+        _l2Outage = new OutageLog(timeProvider);
+        _backplaneOutage = new OutageLog(timeProvider);
         if (Backplane is not null)
         {
             try
@@ -98,6 +102,7 @@ public sealed class TieredCache : IDisposable
             try
             {
                 await Distributed.RemoveByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+                ReportL2Success();
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -123,7 +128,18 @@ public sealed class TieredCache : IDisposable
     internal void ReportL2Failure(string method, string operation, Exception exception)
     {
         CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation(operation));
-        CacheLog.L2Failed(Logger, method, operation, exception);
+        if (_l2Outage.ShouldLog(out var unreported))
+        {
+            CacheLog.L2Failed(Logger, method, operation, unreported, exception);
+        }
+    }
+
+    internal void ReportL2Success()
+    {
+        if (_l2Outage.Recovered(out var failures))
+        {
+            CacheLog.L2Recovered(Logger, failures);
+        }
     }
 
     internal async ValueTask PublishAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
@@ -136,12 +152,19 @@ public sealed class TieredCache : IDisposable
         try
         {
             await Backplane.PublishAsync(invalidation, cancellationToken).ConfigureAwait(false);
+            if (_backplaneOutage.Recovered(out var failures))
+            {
+                CacheLog.BackplaneRecovered(Logger, failures);
+            }
         }
         catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("publish"));
-            CacheLog.BackplanePublishFailed(
-                Logger, invalidation.Kind == CacheInvalidationKind.Tag ? "tag " + invalidation.Key : invalidation.MethodName, e);
+            if (_backplaneOutage.ShouldLog(out var unreported))
+            {
+                CacheLog.BackplanePublishFailed(
+                    Logger, invalidation.Kind == CacheInvalidationKind.Tag ? "tag " + invalidation.Key : invalidation.MethodName, unreported, e);
+            }
         }
     }
 
