@@ -122,6 +122,29 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal("run 3", await CallAsync(fresh, definition, 3));
     }
 
+    [Fact]
+    public async Task After_Redis_restarts_the_backplane_is_subscribed_again_and_invalidations_reach_the_other_nodes()
+    {
+        Assert.True(redis.CanRestart, $"This test restarts the server, so it needs a rig-owned one; unset {RedisFixture.EnvironmentVariable}.");
+        var definition = Definition();
+        var (first, firstBackplane) = await NodeAsync();
+        var (second, secondBackplane) = await NodeAsync();
+        await firstBackplane.Subscribed.WaitAsync(BoundedWait);
+        await secondBackplane.Subscribed.WaitAsync(BoundedWait);
+
+        await redis.StopServerAsync();
+        await redis.StartServerAsync();
+
+        // Nobody calls Subscribe again: the multiplexers restore the subscriptions when they reconnect.
+        await WaitForSubscribersAsync(2);
+        Assert.Equal("run 1", await CallAsync(second, definition, 1));
+        using var remote = new InvalidationListener(definition.MethodName);
+        await first.Cache.Region<int, string?>(definition).InvalidateAsync(1, KeyOf(definition));
+
+        await remote.Received.WaitAsync(BoundedWait);
+        Assert.False(second.Cache.Region<int, string?>(definition).TryGetLocal(1, out _), "The message evicted the second node's copy.");
+    }
+
     [Theory]
     [InlineData("garbage bytes")]
     [InlineData("a payload of another type")]
@@ -158,6 +181,38 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         Assert.Contains(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Id.Name is "CacheL2Failed" or "CacheDistributedStoreFailed");
         Assert.Equal("run 1", await CallAsync(node, definition, 1));
         Assert.Equal(1, _runs);
+    }
+
+    /// <summary>Asks the server until <paramref name="expected"/> connections subscribe to this test's backplane channel.</summary>
+    private async Task WaitForSubscribersAsync(int expected)
+    {
+        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
+        configuration.AbortOnConnectFail = false;
+        var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _disposables.Add(admin);
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var channel = RedisChannel.Literal(_prefix + ":cache-invalidations");
+        var deadline = DateTime.UtcNow + BoundedWait;
+        long subscribers = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                subscribers = await server.SubscriptionSubscriberCountAsync(channel);
+                if (subscribers >= expected)
+                {
+                    return;
+                }
+            }
+            catch (RedisConnectionException)
+            {
+                // Still reconnecting; ask again.
+            }
+
+            await Task.Yield();
+        }
+
+        Assert.Fail($"Only {subscribers} of {expected} nodes subscribed to {channel} again within {BoundedWait.TotalSeconds} s of the restart.");
     }
 
     /// <summary>
