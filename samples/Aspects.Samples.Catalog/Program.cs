@@ -1,26 +1,84 @@
 using System.Diagnostics;
 using Aspects;
+using Aspects.Redis.Caching;
 using Aspects.Samples.Catalog;
+using StackExchange.Redis;
 
-// Runs on the embedded defaults: no Redis, no PostgreSQL. Every wrapper below is generated at build time.
-var runtime = new AspectRuntime();
-
-await CacheStoryAsync(runtime);
-await RetryStoryAsync(runtime);
-await RateLimitStoryAsync(runtime);
-await BatchStoryAsync(runtime);
-
-static async Task CacheStoryAsync(AspectRuntime runtime)
+// Runs on the embedded defaults: no Redis, no PostgreSQL. With a Redis connection string (ASPECTS_REDIS or
+// --redis <connection string>) the cache gets Redis as its L2 and backplane. Every wrapper below is generated at build time.
+var redisConnectionString = RedisConnectionString(args);
+var options = new AspectRuntimeOptions();
+ConnectionMultiplexer? redis = null;
+if (redisConnectionString is not null)
 {
-    Heading("[Cached] + [InvalidatesCache] products from a slow database (40 ms a query)");
+    var configuration = ConfigurationOptions.Parse(redisConnectionString);
+    configuration.AbortOnConnectFail = false;          // start even while Redis is down; it reconnects by itself
+    configuration.BacklogPolicy = BacklogPolicy.FailFast; // during an outage, fall back to the body at once
+    redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+    options.Cache.UseRedis(redis);
+}
+
+var runtime = new AspectRuntime(options);
+try
+{
+    await CacheStoryAsync(runtime, redis);
+    await RetryStoryAsync(runtime);
+    await RateLimitStoryAsync(runtime);
+    await BatchStoryAsync(runtime);
+}
+finally
+{
+    runtime.Cache.Dispose();
+    redis?.Dispose();
+}
+
+static string? RedisConnectionString(string[] args)
+{
+    var at = Array.IndexOf(args, "--redis");
+    if (at >= 0)
+    {
+        return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException("--redis needs a connection string, e.g. --redis localhost:6379");
+    }
+
+    return Environment.GetEnvironmentVariable("ASPECTS_REDIS") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+}
+
+static async Task CacheStoryAsync(AspectRuntime runtime, ConnectionMultiplexer? redis)
+{
+    Heading($"[Cached] + [InvalidatesCache] products from a slow database (40 ms a query); tiers: memory{(redis is not null ? " → Redis" : string.Empty)} → body");
+    using var counts = new CacheRequestCounts("Aspects.Samples.Catalog.ProductCatalog.GetProductAsync");
     var catalog = new ProductCatalog(runtime);
+    if (redis is not null)
+    {
+        // Another run of the sample may have left these in Redis; start from a clean slate so the story reads the same.
+        await catalog.InvalidateGetProductAsync(7);
+        await catalog.InvalidateGetProductAsync(8);
+    }
+
     await TimedAsync("first read of product 7 (miss)", () => catalog.GetProductAsync(7));
     await TimedAsync("second read of product 7 (hit)", () => catalog.GetProductAsync(7));
     var concurrent = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => catalog.GetProductAsync(8)));
     Console.WriteLine($"  100 concurrent reads of product 8 → {concurrent.Distinct().Count()} distinct result, one query (stampede protection)");
+    for (var i = 0; i < 10; i++)
+    {
+        await catalog.GetProductAsync(8);
+    }
+
+    Console.WriteLine("  10 more reads of product 8 → answered from memory");
     await catalog.SetPriceAsync(7, 12.50m);
     await TimedAsync("read of product 7 after SetPriceAsync (evicted)", () => catalog.GetProductAsync(7));
-    Console.WriteLine($"  => {catalog.Queries} database queries for 104 reads");
+    Console.WriteLine($"  => {catalog.Queries} database queries for 114 reads (the 100 concurrent reads missed memory together and shared one query)");
+    if (redis is not null)
+    {
+        // A second node: its memory is empty, but Redis has product 8 from the first node.
+        var otherOptions = new AspectRuntimeOptions();
+        otherOptions.Cache.UseRedis(redis);
+        var otherNode = new AspectRuntime(otherOptions);
+        await TimedAsync("another node's first read of product 8 (from Redis)", () => new ProductCatalog(otherNode).GetProductAsync(8));
+        otherNode.Cache.Dispose();
+    }
+
+    counts.Print(hasL2: redis is not null);
 
     static async Task TimedAsync(string what, Func<Task<Product?>> read)
     {

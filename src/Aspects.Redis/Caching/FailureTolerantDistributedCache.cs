@@ -10,15 +10,23 @@ namespace Aspects.Redis.Caching;
 /// logged and counted (<c>aspects.cache.l2_errors</c>) before HybridCache sees it as a miss: HybridCache
 /// itself swallows read failures silently (to its own log category), which would hide an outage.
 /// </summary>
-internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache inner, ILogger logger) : IBufferDistributedCache
+/// <remarks>
+/// Logging is per outage, not per call (<see cref="OutageLog"/>): a warning when failures start, at most one
+/// more per interval while they go on, and one line when an operation succeeds again. Every failure is counted.
+/// </remarks>
+internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache inner, ILogger logger, TimeProvider time) : IBufferDistributedCache
 {
+    private readonly OutageLog _outage = new(time);
+
     public byte[]? Get(string key) => Guard(static (c, k) => c.Get(k), key, "get");
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
         try
         {
-            return await inner.GetAsync(key, token).ConfigureAwait(false);
+            var value = await inner.GetAsync(key, token).ConfigureAwait(false);
+            Succeeded();
+            return value;
         }
         catch (Exception e) when (IsFailure(e, token))
         {
@@ -35,6 +43,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
         try
         {
             await inner.SetAsync(key, value, options, token).ConfigureAwait(false);
+            Succeeded();
         }
         catch (Exception e) when (IsFailure(e, token))
         {
@@ -49,6 +58,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
         try
         {
             await inner.RefreshAsync(key, token).ConfigureAwait(false);
+            Succeeded();
         }
         catch (Exception e) when (IsFailure(e, token))
         {
@@ -63,6 +73,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
         try
         {
             await inner.RemoveAsync(key, token).ConfigureAwait(false);
+            Succeeded();
         }
         catch (Exception e) when (IsFailure(e, token))
         {
@@ -77,7 +88,9 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
     {
         try
         {
-            return await inner.TryGetAsync(key, destination, token).ConfigureAwait(false);
+            var found = await inner.TryGetAsync(key, destination, token).ConfigureAwait(false);
+            Succeeded();
+            return found;
         }
         catch (Exception e) when (IsFailure(e, token))
         {
@@ -94,6 +107,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
         try
         {
             await inner.SetAsync(key, value, options, token).ConfigureAwait(false);
+            Succeeded();
         }
         catch (Exception e) when (IsFailure(e, token))
         {
@@ -107,7 +121,9 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
     {
         try
         {
-            return operation(inner, state);
+            var result = operation(inner, state);
+            Succeeded();
+            return result;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -119,6 +135,17 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
     private void Report(string operation, Exception exception)
     {
         CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Operation(operation));
-        CacheLog.DistributedStoreFailed(logger, operation, exception);
+        if (_outage.ShouldLog(out var unreported))
+        {
+            CacheLog.DistributedStoreFailed(logger, operation, unreported, exception);
+        }
+    }
+
+    private void Succeeded()
+    {
+        if (_outage.Recovered(out var failures))
+        {
+            CacheLog.DistributedStoreRecovered(logger, failures);
+        }
     }
 }

@@ -55,7 +55,7 @@ public static class RedisCacheSetup
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
         services.AddSingleton<IDistributedCache>(
-            new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching")));
+            new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System));
         services.AddHybridCache();
         return services.BuildServiceProvider().GetRequiredService<HybridCache>();
     }

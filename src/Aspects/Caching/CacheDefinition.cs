@@ -11,9 +11,6 @@ public sealed class CacheDefinition
 
     private readonly string[] _tags;
 
-    // The region of the runtime that asked last. Almost every process has one runtime, so this turns
-    // the per-call region lookup into one field read and a reference comparison.
-    private volatile RegionSlot? _lastRegion;
 
     /// <summary>Creates the definition of a cached method.</summary>
     /// <param name="methodName">The method's full name, <c>Namespace.Type.Method</c>; names its metrics and its L2 keys.</param>
@@ -66,14 +63,8 @@ public sealed class CacheDefinition
 
     internal bool HasTag(string tag) => Array.IndexOf(_tags, tag) >= 0;
 
-    internal object? LastRegionFor(TieredCache cache)
-    {
-        var slot = _lastRegion;
-        return slot is not null && ReferenceEquals(slot.Cache, cache) ? slot.Region : null;
-    }
-
-    internal void RememberRegion(TieredCache cache, object region) => _lastRegion = new RegionSlot(cache, region);
-
-    // One object so that the cache and its region are always read as a consistent pair.
-    private sealed record RegionSlot(TieredCache Cache, object Region);
+    // The region of the cache that asked last (a region knows its cache). Almost every process has one
+    // runtime, so the per-call region lookup becomes a field read, a type check and a reference comparison.
+    // A plain field: a reference is published whole, and a stale read only sends the caller to the slow path.
+    internal object? LastRegion;
 }

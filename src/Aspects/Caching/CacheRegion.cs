@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
 
 namespace Aspects.Caching;
@@ -29,8 +30,11 @@ namespace Aspects.Caching;
 public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     where TKey : notnull
 {
-    private readonly TieredCache _cache;
     private readonly TimeProvider _time;
+
+    // On the system clock expiry times are CoarseClock milliseconds (a field read per hit instead of a
+    // clock read); on any other TimeProvider (a FakeTimeProvider in tests) they are its exact timestamps.
+    private readonly bool _coarseClock;
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
     private readonly ConcurrentDictionary<TKey, Flight> _flights = new();
     private readonly long _localLifetime;
@@ -44,15 +48,17 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
 
     internal CacheRegion(TieredCache cache, CacheDefinition definition)
     {
-        _cache = cache;
+        Cache = cache;
         _time = cache.TimeProvider;
+        _coarseClock = ReferenceEquals(_time, TimeProvider.System);
         Definition = definition;
         _maxEntries = cache.MaxLocalEntries;
         _methodTag = CacheTelemetry.Method(definition.MethodName);
 
         // Without an L2 the local copy is the only one, so it lives for the whole duration.
         var lifetime = cache.Distributed is null ? definition.Duration : definition.LocalDuration;
-        _localLifetime = (long)Math.Min(lifetime.TotalSeconds * _time.TimestampFrequency, long.MaxValue / 2);
+        var ticksPerSecond = _coarseClock ? 1000d : _time.TimestampFrequency;
+        _localLifetime = (long)Math.Min(lifetime.TotalSeconds * ticksPerSecond, long.MaxValue / 2);
         if (cache.Distributed is not null)
         {
             _l2Options = new HybridCacheEntryOptions
@@ -73,6 +79,9 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     /// <summary>How many entries L1 holds now (expired ones that were not swept yet included).</summary>
     public int LocalCount => Volatile.Read(ref _count);
 
+    // Read by TieredCache.Region's fast path, so a region remembered on a definition is only reused by its own cache.
+    internal TieredCache Cache { get; }
+
     /// <summary>
     /// Looks <paramref name="key"/> up in L1 only. A hit returns the cached, completed task instance and
     /// allocates nothing.
@@ -80,15 +89,16 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     /// <param name="key">The key arguments.</param>
     /// <param name="value">The completed task of the cached result, when found.</param>
     /// <returns><see langword="true"/> when L1 has an unexpired result.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetLocal(TKey key, [MaybeNullWhen(false)] out Task<TValue> value)
     {
         if (_entries.TryGetValue(key, out var entry))
         {
-            if (_time.GetTimestamp() < entry.ExpiresAt)
+            if ((_coarseClock ? CoarseClock.Milliseconds : _time.GetTimestamp()) < entry.ExpiresAt)
             {
                 if (CacheTelemetry.Requests.Enabled)
                 {
-                    CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL1, CacheTelemetry.Hit);
+                    RecordLocalHit();
                 }
 
                 value = entry.Task;
@@ -150,7 +160,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                 }
 
                 // Every caller of that attempt gave up and its body was cancelled: start afresh.
-                var replacement = new Flight(_cache.NeedsStringKeys ? _cache.QualifyKey(l2Key(key)) : null);
+                var replacement = new Flight(Cache.NeedsStringKeys ? Cache.QualifyKey(l2Key(key)) : null);
                 if (_flights.TryUpdate(key, replacement, running))
                 {
                     return Start(replacement, key, state, factory, cancellationToken);
@@ -159,7 +169,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                 continue;
             }
 
-            var flight = new Flight(_cache.NeedsStringKeys ? _cache.QualifyKey(l2Key(key)) : null);
+            var flight = new Flight(Cache.NeedsStringKeys ? Cache.QualifyKey(l2Key(key)) : null);
             if (_flights.TryAdd(key, flight))
             {
                 return Start(flight, key, state, factory, cancellationToken);
@@ -180,26 +190,27 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     {
         InvalidateLocal(key);
         CacheTelemetry.Invalidations.Add(1, _methodTag, CacheTelemetry.KindKey, CacheTelemetry.OriginLocal);
-        if (!_cache.NeedsStringKeys)
+        if (!Cache.NeedsStringKeys)
         {
             return;
         }
 
-        var qualified = _cache.QualifyKey(l2Key(key));
-        if (_cache.Distributed is { } l2)
+        var qualified = Cache.QualifyKey(l2Key(key));
+        if (Cache.Distributed is { } l2)
         {
             try
             {
                 await l2.RemoveAsync(qualified, cancellationToken).ConfigureAwait(false);
+                Cache.ReportL2Success();
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                _cache.ReportL2Failure(Definition.MethodName, "remove", e);
+                Cache.ReportL2Failure(Definition.MethodName, "remove", e);
             }
         }
 
-        await _cache.PublishAsync(
-            new CacheInvalidation(CacheInvalidationKind.Key, _cache.InstanceId, Definition.MethodName, qualified),
+        await Cache.PublishAsync(
+            new CacheInvalidation(CacheInvalidationKind.Key, Cache.InstanceId, Definition.MethodName, qualified),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -240,6 +251,12 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordLocalHit() => CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL1, CacheTelemetry.Hit);
+
+    // The exact time for stores and sweeps (rare), so an entry's lifetime is never shortened by the coarse clock's lag.
+    private long PreciseNow() => _coarseClock ? Environment.TickCount64 : _time.GetTimestamp();
+
     private void InvalidateLocal(TKey key)
     {
         if (_flights.TryRemove(key, out var flight))
@@ -257,7 +274,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory, CancellationToken cancellationToken)
     {
         // A previous attempt may have stored its result between our L1 miss and our registration.
-        if (_entries.TryGetValue(key, out var entry) && _time.GetTimestamp() < entry.ExpiresAt)
+        if (_entries.TryGetValue(key, out var entry) && PreciseNow() < entry.ExpiresAt)
         {
             flight.Completion.TrySetResult(entry.Task.Result);
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
@@ -272,7 +289,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     {
         try
         {
-            var value = _cache.Distributed is { } l2
+            var value = Cache.Distributed is { } l2
                 ? await GetThroughL2Async(l2, flight, key, state, factory).ConfigureAwait(false)
                 : await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
 
@@ -315,9 +332,12 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                     .ConfigureAwait(false)).Value!
                 : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, _l2Options, _l2Tags, flight.Token)
                     .ConfigureAwait(false);
-            if (call.Stage == L2CallStage.NotRun && CacheTelemetry.Requests.Enabled)
+            Cache.ReportL2Success();
+            if (CacheTelemetry.Requests.Enabled)
             {
-                CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL2, CacheTelemetry.Hit);
+                // The body ran inside HybridCache's factory exactly when the L2 missed.
+                CacheTelemetry.Requests.Add(
+                    1, _methodTag, CacheTelemetry.TierL2, call.Stage == L2CallStage.NotRun ? CacheTelemetry.Hit : CacheTelemetry.Miss);
             }
 
             return value;
@@ -325,7 +345,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         catch (Exception e) when (call.Stage != L2CallStage.Failed && !(e is OperationCanceledException && flight.Token.IsCancellationRequested))
         {
             // The L2 failed, not the body: a cached call never fails because of the cache.
-            _cache.ReportL2Failure(Definition.MethodName, "get", e);
+            Cache.ReportL2Failure(Definition.MethodName, "get", e);
             if (call.Stage == L2CallStage.Succeeded)
             {
                 return call.Value!;
@@ -347,7 +367,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             return;
         }
 
-        var entry = new Entry(flight.Completion.Task, _time.GetTimestamp() + _localLifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
+        var entry = new Entry(flight.Completion.Task, PreciseNow() + _localLifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
         while (true)
         {
             if (_entries.TryGetValue(key, out var existing))
@@ -392,7 +412,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                 return;
             }
 
-            var now = _time.GetTimestamp();
+            var now = PreciseNow();
             foreach (var pair in _entries)
             {
                 if (pair.Value.ExpiresAt <= now)

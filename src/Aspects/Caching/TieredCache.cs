@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,8 @@ public sealed class TieredCache : IDisposable
 {
     private readonly ConcurrentDictionary<CacheDefinition, ICacheRegion> _regions = new();
     private readonly IDisposable? _subscription;
+    private readonly OutageLog _l2Outage;
+    private readonly OutageLog _backplaneOutage;
 
     internal TieredCache(CacheOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -29,6 +32,8 @@ public sealed class TieredCache : IDisposable
         Distributed = options.DistributedCache;
         Backplane = options.Backplane;
         Logger = loggerFactory.CreateLogger<TieredCache>();
+        _l2Outage = new OutageLog(timeProvider);
+        _backplaneOutage = new OutageLog(timeProvider);
         if (Backplane is not null)
         {
             try
@@ -66,19 +71,19 @@ public sealed class TieredCache : IDisposable
 
     /// <summary>
     /// The cache of one method: the same <paramref name="definition"/> always gets the same region of this
-    /// cache. Repeated calls cost a field read and a type check.
+    /// cache. Repeated calls on the same cache cost a field read, a type check and a comparison.
     /// </summary>
     /// <typeparam name="TKey">The key: the key parameter, or a value tuple of them.</typeparam>
     /// <typeparam name="TValue">The method's result type.</typeparam>
     /// <param name="definition">The method's definition (a static field of the generated code).</param>
     /// <returns>The region.</returns>
     /// <exception cref="InvalidOperationException">The definition was used before with other type arguments.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CacheRegion<TKey, TValue> Region<TKey, TValue>(CacheDefinition definition)
-        where TKey : notnull
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        return definition.LastRegionFor(this) as CacheRegion<TKey, TValue> ?? RegionSlow<TKey, TValue>(definition);
-    }
+        where TKey : notnull =>
+        definition?.LastRegion is CacheRegion<TKey, TValue> region && ReferenceEquals(region.Cache, this)
+            ? region
+            : RegionSlow<TKey, TValue>(definition);
 
     /// <summary>
     /// Evicts every entry of every method tagged <paramref name="tag"/>: from this node's memory, from the
@@ -97,6 +102,7 @@ public sealed class TieredCache : IDisposable
             try
             {
                 await Distributed.RemoveByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+                ReportL2Success();
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -122,7 +128,18 @@ public sealed class TieredCache : IDisposable
     internal void ReportL2Failure(string method, string operation, Exception exception)
     {
         CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation(operation));
-        CacheLog.L2Failed(Logger, method, operation, exception);
+        if (_l2Outage.ShouldLog(out var unreported))
+        {
+            CacheLog.L2Failed(Logger, method, operation, unreported, exception);
+        }
+    }
+
+    internal void ReportL2Success()
+    {
+        if (_l2Outage.Recovered(out var failures))
+        {
+            CacheLog.L2Recovered(Logger, failures);
+        }
     }
 
     internal async ValueTask PublishAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
@@ -135,18 +152,27 @@ public sealed class TieredCache : IDisposable
         try
         {
             await Backplane.PublishAsync(invalidation, cancellationToken).ConfigureAwait(false);
+            if (_backplaneOutage.Recovered(out var failures))
+            {
+                CacheLog.BackplaneRecovered(Logger, failures);
+            }
         }
         catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("publish"));
-            CacheLog.BackplanePublishFailed(
-                Logger, invalidation.Kind == CacheInvalidationKind.Tag ? "tag " + invalidation.Key : invalidation.MethodName, e);
+            if (_backplaneOutage.ShouldLog(out var unreported))
+            {
+                CacheLog.BackplanePublishFailed(
+                    Logger, invalidation.Kind == CacheInvalidationKind.Tag ? "tag " + invalidation.Key : invalidation.MethodName, unreported, e);
+            }
         }
     }
 
-    private CacheRegion<TKey, TValue> RegionSlow<TKey, TValue>(CacheDefinition definition)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CacheRegion<TKey, TValue> RegionSlow<TKey, TValue>(CacheDefinition? definition)
         where TKey : notnull
     {
+        ArgumentNullException.ThrowIfNull(definition);
         var region = _regions.GetOrAdd(
             definition, static (d, cache) => new CacheRegion<TKey, TValue>(cache, d), this);
         if (region is not CacheRegion<TKey, TValue> typed)
@@ -156,7 +182,7 @@ public sealed class TieredCache : IDisposable
                 "each cached method needs its own definition.");
         }
 
-        definition.RememberRegion(this, typed);
+        Volatile.Write(ref definition.LastRegion, typed);
         return typed;
     }
 

@@ -3,7 +3,11 @@ using Aspects.Caching;
 using Aspects.IntegrationTests.Rig;
 using Aspects.Redis.Caching;
 using Aspects.Telemetry;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -92,8 +96,14 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
             Assert.Equal("run 1", await CallAsync(node, definition, 1));
             Assert.Equal("run 2", await CallAsync(node, definition, 2));
             Assert.Equal("run 2", await CallAsync(node, definition, 2));
-            Assert.True(errors.Total > 0, "Failed L2 operations are counted.");
-            Assert.Contains(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Id.Name == "CacheDistributedStoreFailed");
+            for (var key = 10; key < 20; key++)
+            {
+                Assert.Equal($"run {key - 7}", await CallAsync(node, definition, key));
+            }
+
+            Assert.True(errors.Total >= 10, $"Every failed L2 operation is counted ({errors.Total}).");
+            var warnings = _logs.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Id.Name == "CacheDistributedStoreFailed");
+            Assert.InRange(warnings, 1, (int)errors.Total / 2);
         }
         finally
         {
@@ -113,9 +123,103 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
 
         var (fresh, _) = await NodeAsync();
         var written = await L2WriteAsync(definition, 3);
-        Assert.Equal("run 3", await CallAsync(node, definition, 3));
+        Assert.Equal("run 13", await CallAsync(node, definition, 3));
         await written.WaitAsync(BoundedWait);
-        Assert.Equal("run 3", await CallAsync(fresh, definition, 3));
+        Assert.Equal("run 13", await CallAsync(fresh, definition, 3));
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "CacheDistributedStoreRecovered");
+    }
+
+    [Fact]
+    public async Task After_Redis_restarts_the_backplane_is_subscribed_again_and_invalidations_reach_the_other_nodes()
+    {
+        Assert.True(redis.CanRestart, $"This test restarts the server, so it needs a rig-owned one; unset {RedisFixture.EnvironmentVariable}.");
+        var definition = Definition();
+        var (first, firstBackplane) = await NodeAsync();
+        var (second, secondBackplane) = await NodeAsync();
+        await firstBackplane.Subscribed.WaitAsync(BoundedWait);
+        await secondBackplane.Subscribed.WaitAsync(BoundedWait);
+
+        await redis.StopServerAsync();
+        await redis.StartServerAsync();
+
+        // Nobody calls Subscribe again: the multiplexers restore the subscriptions when they reconnect.
+        await WaitForSubscribersAsync(2);
+        Assert.Equal("run 1", await CallAsync(second, definition, 1));
+        using var remote = new InvalidationListener(definition.MethodName);
+        await first.Cache.Region<int, string?>(definition).InvalidateAsync(1, KeyOf(definition));
+
+        await remote.Received.WaitAsync(BoundedWait);
+        Assert.False(second.Cache.Region<int, string?>(definition).TryGetLocal(1, out _), "The message evicted the second node's copy.");
+    }
+
+    [Theory]
+    [InlineData("garbage bytes")]
+    [InlineData("a payload of another type")]
+    public async Task A_corrupt_or_foreign_L2_payload_is_a_miss_that_runs_the_body_and_is_counted_and_logged(string payload)
+    {
+        var definition = Definition();
+        var (node, _) = await NodeAsync();
+        var fullKey = _prefix + ":" + KeyOf(definition)(1);
+        if (payload == "garbage bytes")
+        {
+            // Written under the key by the same Redis store HybridCache reads, so only the bytes are wrong.
+            using var store = new RedisCache(Options.Create(new RedisCacheOptions
+            {
+                ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(_connections[^1]),
+            }));
+            await store.SetAsync(fullKey, [0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x13, 0x37], new DistributedCacheEntryOptions());
+        }
+        else
+        {
+            // A well-formed HybridCache entry whose value is an int[], where the method caches a string.
+            var other = RedisCacheSetup.CreateHybridCache(_connections[^1]);
+            await other.SetAsync(fullKey, new[] { 1, 2, 3 }, new HybridCacheEntryOptions
+            {
+                Flags = HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableLocalCacheWrite,
+            });
+        }
+
+        using var errors = new MeasurementCounter("aspects.cache.l2_errors");
+
+        Assert.Equal("run 1", await CallAsync(node, definition, 1));
+
+        Assert.Equal(1, _runs);
+        Assert.True(errors.Total > 0, "The unreadable payload is counted as an L2 error.");
+        Assert.Contains(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Id.Name is "CacheL2Failed" or "CacheDistributedStoreFailed");
+        Assert.Equal("run 1", await CallAsync(node, definition, 1));
+        Assert.Equal(1, _runs);
+    }
+
+    /// <summary>Asks the server until <paramref name="expected"/> connections subscribe to this test's backplane channel.</summary>
+    private async Task WaitForSubscribersAsync(int expected)
+    {
+        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
+        configuration.AbortOnConnectFail = false;
+        var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _disposables.Add(admin);
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var channel = RedisChannel.Literal(_prefix + ":cache-invalidations");
+        var deadline = DateTime.UtcNow + BoundedWait;
+        long subscribers = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                subscribers = await server.SubscriptionSubscriberCountAsync(channel);
+                if (subscribers >= expected)
+                {
+                    return;
+                }
+            }
+            catch (RedisConnectionException)
+            {
+                // Still reconnecting; ask again.
+            }
+
+            await Task.Yield();
+        }
+
+        Assert.Fail($"Only {subscribers} of {expected} nodes subscribed to {channel} again within {BoundedWait.TotalSeconds} s of the restart.");
     }
 
     /// <summary>

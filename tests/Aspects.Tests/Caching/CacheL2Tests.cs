@@ -30,6 +30,7 @@ public class CacheL2Tests
 
         Assert.Equal(1, runs);
         Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "l2"), ("cache.result", "hit")));
+        Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "l2"), ("cache.result", "miss")));
         Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "source"), ("cache.result", "miss")));
         Assert.Equal(2, Sum(requests, definition.MethodName, ("cache.tier", "l1"), ("cache.result", "miss")));
     }
@@ -69,6 +70,42 @@ public class CacheL2Tests
         Assert.Equal(1, Sum(errors, definition.MethodName, ("cache.operation", "get")));
         Assert.Equal(1, Sum(errors, definition.MethodName, ("cache.operation", "remove")));
         Assert.Contains(fixture.Logs.GetSnapshot(), r => r.Id.Name == "CacheL2Failed" && r.Message.Contains(definition.MethodName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_L2_outage_is_logged_once_per_interval_not_once_per_call_and_its_end_once()
+    {
+        FakeHybridCache l2 = null!;
+        var fixture = new CacheFixture(o => o.Cache.DistributedCache = l2 = new FakeHybridCache(o.TimeProvider) { Failing = true });
+        var definition = CacheFixture.Definition();
+        var region = fixture.Runtime.Cache.Region<int, string?>(definition);
+        using var errors = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.cache.l2_errors");
+        Task<string?> Call(int key) => region.GetOrCreateAsync(
+            key, 0, CacheFixture.KeyOf(definition), (_, k, _) => Task.FromResult<string?>($"value {k}"), CancellationToken.None);
+        int Logged(string eventName) => fixture.Logs.GetSnapshot().Count(r => r.Id.Name == eventName);
+
+        for (var key = 0; key < 50; key++)
+        {
+            Assert.Equal($"value {key}", await Call(key));
+        }
+
+        Assert.Equal(50, Sum(errors, definition.MethodName, ("cache.operation", "get")));
+        Assert.Equal(1, Logged("CacheL2Failed"));
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        await Call(50);
+        Assert.Equal(2, Logged("CacheL2Failed"));
+        Assert.Contains("49 failures since the previous warning were not logged", fixture.Logs.LatestRecord.Message, StringComparison.Ordinal);
+
+        l2.Failing = false;
+        await Call(51);
+        await Call(52);
+        var recovered = Assert.Single(fixture.Logs.GetSnapshot(), r => r.Id.Name == "CacheL2Recovered");
+        Assert.Contains("51 failed operations", recovered.Message, StringComparison.Ordinal);
+
+        l2.Failing = true;
+        await Call(53);
+        Assert.Equal(3, Logged("CacheL2Failed"));
     }
 
     [Fact]

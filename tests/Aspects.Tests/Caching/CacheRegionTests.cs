@@ -128,7 +128,7 @@ public class CacheRegionTests
     }
 
     [Fact]
-    public async Task A_hundred_concurrent_misses_for_one_key_run_the_body_once()
+    public async Task A_thousand_concurrent_misses_for_one_key_run_the_body_once()
     {
         var fixture = new CacheFixture();
         var definition = CacheFixture.Definition();
@@ -137,13 +137,13 @@ public class CacheRegionTests
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Each caller resumes on the thread pool when the gate opens, so the misses really overlap.
-        var callers = Enumerable.Range(0, 100).Select(_ => Task.Run(async () =>
+        var callers = Enumerable.Range(0, 1_000).Select(_ => Task.Run(async () =>
         {
             await start.Task;
             return region.GetOrCreateAsync(5, body, CacheFixture.KeyOf(definition), Controlled, CancellationToken.None);
         })).ToArray();
         start.SetResult();
-        var waits = await CacheFixture.Within(Task.WhenAll(callers), "the 100 callers to reach the cache");
+        var waits = await CacheFixture.Within(Task.WhenAll(callers), "the 1,000 callers to reach the cache");
 
         Assert.Equal(1, body.Runs);
         Assert.All(waits, wait => Assert.False(wait.IsCompleted, "Every caller waits for the one run."));
