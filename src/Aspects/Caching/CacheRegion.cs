@@ -299,10 +299,14 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
         catch (OperationCanceledException e)
         {
+            // Retire the attempt before its callers hear of the failure: a call made after that must start
+            // afresh, never join an attempt that already failed (failures are not cached, not even briefly).
+            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
             flight.Completion.TrySetCanceled(e.CancellationToken);
         }
         catch (Exception e)
         {
+            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
             flight.Completion.TrySetException(e);
         }
         finally
