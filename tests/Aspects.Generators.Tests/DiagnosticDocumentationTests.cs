@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Aspects.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace Aspects.Generators.Tests;
@@ -15,7 +16,7 @@ public class DiagnosticDocumentationTests
     [Fact]
     public void Every_descriptor_section_in_the_doc_shows_a_wrong_and_a_right_example()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics.md"));
         Assert.All(Descriptors, descriptor =>
         {
             var section = Regex.Match(doc, "^## " + descriptor.Id + "\n(?<body>.*?)(?=^## |\\z)", RegexOptions.Multiline | RegexOptions.Singleline);
@@ -30,7 +31,7 @@ public class DiagnosticDocumentationTests
     [Fact]
     public void Every_descriptor_has_the_Aspects_category_and_is_listed_with_its_severity_in_the_release_notes()
     {
-        var generator = Path.Combine(RepositoryRoot(), "generators", "Aspects.Generators");
+        var generator = Path.Combine(RepositoryPaths.Root, "generators", "Aspects.Generators");
         var releases = File.ReadAllText(Path.Combine(generator, "AnalyzerReleases.Shipped.md"))
             + File.ReadAllText(Path.Combine(generator, "AnalyzerReleases.Unshipped.md"));
         Assert.All(Descriptors, descriptor =>
@@ -41,6 +42,4 @@ public class DiagnosticDocumentationTests
         });
     }
 
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 }

@@ -182,7 +182,7 @@ public class DiagnosticTests
             .GetFields()
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics.md"));
         Assert.NotEmpty(descriptors);
         Assert.All(descriptors, descriptor =>
         {
@@ -193,8 +193,6 @@ public class DiagnosticTests
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
     }
 
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 
     /// <summary>Runs the generator and asserts exactly one diagnostic with <paramref name="id"/>, located on <paramref name="at"/>.</summary>
     private static Diagnostic Single(string source, string id, string? at)

@@ -18,8 +18,8 @@ internal static class Snapshot
     {
         var sources = run.Sources;
         Assert.NotEmpty(sources);
-        var directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
-        var testClass = Path.GetFileNameWithoutExtension(testFile);
+        var directory = Path.Combine(RepositoryPaths.TestProject, "Snapshots");
+        var testClass = Path.GetFileNameWithoutExtension(testFile.Replace('\\', '/').Split('/')[^1]);
         var failures = new StringBuilder();
         foreach (var source in sources)
         {
