@@ -144,9 +144,33 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
         Assert.Contains("FailClosed", closedWarning.Message, StringComparison.Ordinal);
 
         // After the restart the server has forgotten the script (NOSCRIPT) and the bucket; both recover.
+        // ConnectionRestored may come from the subscription connection first, so wait (bounded) until
+        // commands go through again.
         await restored.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await UntilRedisAnswersAsync(connection);
         await closed.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
         Assert.Contains(closedLogs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("answers again", StringComparison.Ordinal));
+    }
+
+    private static async Task UntilRedisAnswersAsync(IConnectionMultiplexer connection)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await connection.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            catch (RedisException exception)
+            {
+                throw new TimeoutException("Redis did not answer PING within 30 s of its restart.", exception);
+            }
+        }
     }
 
     private static AspectRateLimiter Limiter(IConnectionMultiplexer connection, RateLimitFailureMode mode, ILoggerFactory logs, string name) =>
