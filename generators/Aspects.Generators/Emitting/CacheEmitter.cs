@@ -50,12 +50,15 @@ internal static class CacheEmitter
             call += ".AsTask()";
         }
 
-        writer.Line("return " + Wrap(model, "__cache.GetOrCreateAsync(") );
+        var (open, close) = model.Returns == ReturnKind.ValueTaskOfT
+            ? ("new global::System.Threading.Tasks.ValueTask<" + model.ResultType + ">(", ")")
+            : (string.Empty, string.Empty);
+        writer.Line("return " + open + "__cache.GetOrCreateAsync(");
         writer.Line("    __key,");
         writer.Line("    " + StateExpression(state) + ",");
         writer.Line("    " + KeyBuilderName(model.MemberSuffix) + ",");
         writer.Line("    static (__state, __key, __token) => " + call + ",");
-        writer.Line("    " + RetryEmitter.Token(model.CancellationToken) + ")" + (model.Returns == ReturnKind.ValueTaskOfT ? ")" : string.Empty) + ";");
+        writer.Line("    " + RetryEmitter.Token(model.CancellationToken) + ")" + close + ";");
     }
 
     /// <summary>The body of a method with <c>[InvalidatesCache]</c>: run the inner call, then evict.</summary>
@@ -146,7 +149,7 @@ internal static class CacheEmitter
         model.RuntimeExpression + ".Cache.Region<" + KeyType(key) + ", " + valueType + ">(" + DefinitionName(suffix) + ")";
 
     private static string Wrap(MethodModel model, string task) =>
-        model.Returns == ReturnKind.ValueTaskOfT ? "new global::System.Threading.Tasks.ValueTask<" + model.ResultType + ">(" + task + (task.EndsWith("(", StringComparison.Ordinal) ? string.Empty : ")") : task;
+        model.Returns == ReturnKind.ValueTaskOfT ? "new global::System.Threading.Tasks.ValueTask<" + model.ResultType + ">(" + task + ")" : task;
 
     private static string KeyType(CacheKeyModel key) => key.Parts.Count switch
     {

@@ -296,6 +296,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             // Complete first, then publish to L1, then retire the attempt: a caller always finds one of them.
             flight.Completion.TrySetResult(value);
             Store(key, flight);
+            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
         }
         catch (OperationCanceledException e)
         {
@@ -308,10 +309,6 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         {
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
             flight.Completion.TrySetException(e);
-        }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
         }
     }
 

@@ -212,9 +212,6 @@ public partial class GeneratedRetryTests : GeneratedWrapperTests
 
         private ValueTask<T> EchoCoreAsync<T>(T value) =>
             ++Attempts <= failures ? ValueTask.FromException<T>(new TimeoutException()) : ValueTask.FromResult(value);
-
-        // Keeps the primary-constructor parameter used so the generator picks it as the runtime.
-        internal AspectRuntime Runtime => runtime;
     }
 
     internal sealed partial class CancellingService(AspectRuntime runtime, CancellationTokenSource source, int failures = int.MaxValue)
@@ -234,8 +231,6 @@ public partial class GeneratedRetryTests : GeneratedWrapperTests
             source.Cancel();
             return ValueTask.FromCanceled(source.Token);
         }
-
-        internal AspectRuntime Runtime => runtime;
     }
 
     internal sealed partial class SyncService
