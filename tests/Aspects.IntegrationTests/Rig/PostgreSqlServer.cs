@@ -12,7 +12,7 @@ namespace Aspects.IntegrationTests.Rig;
 /// root. <see cref="StopAsync"/> and <see cref="StartAsync"/> keep the port and data directory, so
 /// clients holding <see cref="ConnectionString"/> can observe an outage and a recovery.
 /// </remarks>
-public sealed class PostgreSqlServer : IAsyncDisposable
+public sealed class PostgreSqlServer : IRigServer
 {
     private const int PgCtlWaitSeconds = 30;
     private static readonly TimeSpan InitDbTimeout = TimeSpan.FromSeconds(120);

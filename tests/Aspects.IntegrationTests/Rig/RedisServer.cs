@@ -14,7 +14,7 @@ namespace Aspects.IntegrationTests.Rig;
 /// <see cref="StopAsync"/> and <see cref="StartAsync"/> keep the port and directory, so clients
 /// holding <see cref="ConnectionString"/> can observe an outage and a recovery.
 /// </remarks>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IRigServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
