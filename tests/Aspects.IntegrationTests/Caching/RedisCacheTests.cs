@@ -104,6 +104,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
             Assert.True(errors.Total >= 10, $"Every failed L2 operation is counted ({errors.Total}).");
             var warnings = _logs.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Id.Name == "CacheDistributedStoreFailed");
             Assert.InRange(warnings, 1, (int)errors.Total / 2);
+            Assert.All(_logs.GetSnapshot().Where(r => r.Id.Name == "CacheDistributedStoreFailed"), r => Assert.Equal(1004, r.Id.Id));
         }
         finally
         {
@@ -126,7 +127,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal("run 13", await CallAsync(node, definition, 3));
         await written.WaitAsync(BoundedWait);
         Assert.Equal("run 13", await CallAsync(fresh, definition, 3));
-        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "CacheDistributedStoreRecovered");
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "CacheDistributedStoreRecovered" && r.Id.Id == 1008);
     }
 
     [Fact]
