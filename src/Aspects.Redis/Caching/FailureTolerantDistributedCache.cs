@@ -1,5 +1,6 @@
 using System.Buffers;
 using Aspects.Caching;
+using Aspects.Telemetry;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 
@@ -134,7 +135,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
 
     private void Report(string operation, Exception exception)
     {
-        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Operation(operation));
+        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Operation(operation), TelemetryTags.Error(exception));
         if (_outage.ShouldLog(out var unreported))
         {
             CacheLog.DistributedStoreFailed(logger, operation, unreported, exception);

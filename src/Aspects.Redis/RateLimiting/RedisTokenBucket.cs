@@ -172,7 +172,8 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         RedisErrors.Add(
             1,
             new KeyValuePair<string, object?>("aspects.limiter", Name),
-            new KeyValuePair<string, object?>("aspects.ratelimit.failure_mode", _failureModeTag));
+            new KeyValuePair<string, object?>("aspects.ratelimit.failure_mode", _failureModeTag),
+            new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
         if (Interlocked.Exchange(ref _failing, 1) == 0)
         {
             RedisRateLimitLog.RedisUnavailable(_logger, error, Name, _failureMode);

@@ -38,7 +38,12 @@ public sealed class MicroBatcher<TKey, TValue>
     where TKey : notnull
 {
     private static readonly Histogram<int> BatchSize = AspectsTelemetry.Meter.CreateHistogram<int>(
-        "aspects.batch.size", unit: "{key}", description: "Distinct keys per batch load.");
+        "aspects.batch.size", unit: "{key}", description: "Distinct keys per batch load.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+
+    private static readonly Histogram<double> BatchDuration = AspectsTelemetry.Meter.CreateHistogram<double>(
+        "aspects.batch.duration", unit: "s", description: "How long batch loads took, from start to result or failure.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TelemetryTags.DurationBuckets });
 
     private static readonly Counter<long> BatchCalls = AspectsTelemetry.Meter.CreateCounter<long>(
         "aspects.batch.calls", unit: "{call}", description: "Calls served by batch loads (duplicates included).");
@@ -48,6 +53,10 @@ public sealed class MicroBatcher<TKey, TValue>
 
     private static readonly Counter<long> BatchRejections = AspectsTelemetry.Meter.CreateCounter<long>(
         "aspects.batch.rejections", unit: "{call}", description: "Calls rejected because too many batches were queued.");
+
+    private const string SpanNamePrefix = "aspects.batch ";
+    private const string BatchSizeTag = "aspects.batch.size";
+    private const string BatchCallersTag = "aspects.batch.callers";
 
     // Static so that scheduling a flush allocates no delegate.
     private static readonly TimerCallback OnTimer = static state => ((Batch)state!).Owner.Flush((Batch)state);
@@ -65,6 +74,7 @@ public sealed class MicroBatcher<TKey, TValue>
     private readonly int _maxConcurrentBatches;
     private readonly int _maxQueuedBatches;
     private readonly KeyValuePair<string, object?> _methodTag;
+    private readonly string _spanName;
 
     // Guards _open, _running, _queued and every batch's State, Live and Cts. Held only for bookkeeping:
     // loads, timers, thread-pool hand-offs and task completions all happen outside it.
@@ -137,7 +147,8 @@ public sealed class MicroBatcher<TKey, TValue>
         _throwOnMissingKey = options.ThrowOnMissingKey;
         _maxConcurrentBatches = options.MaxConcurrentBatches;
         _maxQueuedBatches = options.MaxQueuedBatches;
-        _methodTag = new KeyValuePair<string, object?>("aspects.method", name);
+        _methodTag = new KeyValuePair<string, object?>(TelemetryTags.Method, name);
+        _spanName = SpanNamePrefix + name;
     }
 
     /// <summary>The method's name given at construction.</summary>
@@ -196,6 +207,11 @@ public sealed class MicroBatcher<TKey, TValue>
             if (batch is not null)
             {
                 batch.Add(key, waiter, cancellationToken.CanBeCanceled);
+                if (AspectsTelemetry.ActivitySource.HasListeners())
+                {
+                    batch.AddCaller(Activity.Current);
+                }
+
                 if (batch.Keys.Count >= _maxBatchSize)
                 {
                     full = batch;
@@ -393,6 +409,8 @@ public sealed class MicroBatcher<TKey, TValue>
     {
         IReadOnlyDictionary<TKey, TValue>? results = null;
         Exception? failure = null;
+        var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity(batch) : null;
+        var started = _timeProvider.GetTimestamp();
         try
         {
             results = await _load(batch.Keys, batch.Cts?.Token ?? CancellationToken.None).ConfigureAwait(false);
@@ -423,11 +441,46 @@ public sealed class MicroBatcher<TKey, TValue>
         // A load that stopped because every caller cancelled did what was asked: no failure to count or log.
         if (failure is not null && !(failure is OperationCanceledException && batch.Cts is { IsCancellationRequested: true }))
         {
-            BatchFailures.Add(1, _methodTag);
+            var errorType = TelemetryTags.Error(failure);
+            BatchDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, _methodTag, errorType);
+            BatchFailures.Add(1, _methodTag, errorType);
             MicroBatcherLog.BatchFailed(_logger, failure, _name, batch.Keys.Count, batch.Callers);
+            if (activity is not null)
+            {
+                TelemetryTags.SetError(activity, failure);
+            }
+        }
+        else
+        {
+            BatchDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, _methodTag);
         }
 
+        // Ended before the callers resume, so their spans never end before the batch's.
+        activity?.Dispose();
+
         Complete(batch, results, failure);
+    }
+
+    // The batch's span: a child of the caller that opened the batch (so a lone caller sees its load nested under it),
+    // linked to every other caller's span. The load's own spans (a database query) nest under it.
+    private Activity? StartActivity(Batch batch)
+    {
+        if (batch.Opener == default)
+        {
+            // No caller had a span: a root span, not a child of whatever context the timer happened to flow.
+            Activity.Current = null;
+        }
+
+        var activity = AspectsTelemetry.ActivitySource.StartActivity(
+            _spanName, ActivityKind.Internal, batch.Opener, tags: null, links: batch.Links);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(TelemetryTags.Method, _name);
+            activity.SetTag(BatchSizeTag, batch.Keys.Count);
+            activity.SetTag(BatchCallersTag, batch.Callers);
+        }
+
+        return activity;
     }
 
     private void Complete(Batch batch, IReadOnlyDictionary<TKey, TValue>? results, Exception? failure)
@@ -519,6 +572,10 @@ public sealed class MicroBatcher<TKey, TValue>
 
         public BatchState State;
         public ITimer? Timer;
+
+        // Only filled while the Aspects activity source has listeners: the spans of the callers.
+        public ActivityContext Opener;
+        public List<ActivityLink>? Links;
         public CancellationTokenSource? Cts;
         public int Callers;
         public int CancelableCallers;
@@ -544,6 +601,23 @@ public sealed class MicroBatcher<TKey, TValue>
         }
 
         public void Execute() => Owner.Execute(this);
+
+        public void AddCaller(Activity? caller)
+        {
+            if (caller is null)
+            {
+                return;
+            }
+
+            if (Opener == default)
+            {
+                Opener = caller.Context;
+            }
+            else
+            {
+                (Links ??= []).Add(new ActivityLink(caller.Context));
+            }
+        }
     }
 
     // One caller: its task, and what its cancellation needs to find its batch.

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Aspects.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 
 namespace Aspects.Caching;
@@ -42,6 +44,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     private readonly HybridCacheEntryOptions? _l2Options;
     private readonly string[]? _l2Tags;
     private readonly KeyValuePair<string, object?> _methodTag;
+    private readonly string _spanName;
     private readonly Lock _sweepLock = new();
     private int _count;
     private long _sequence;
@@ -54,6 +57,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         Definition = definition;
         _maxEntries = cache.MaxLocalEntries;
         _methodTag = CacheTelemetry.Method(definition.MethodName);
+        _spanName = CacheTelemetry.SpanNamePrefix + definition.MethodName;
 
         // Without an L2 the local copy is the only one, so it lives for the whole duration.
         var lifetime = cache.Distributed is null ? definition.Duration : definition.LocalDuration;
@@ -287,11 +291,14 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
 
     private async Task RunAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
+        // One span per shared attempt (not per caller), only when someone listens; the body's own spans nest under it.
+        using var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity() : null;
         try
         {
             var value = Cache.Distributed is { } l2
                 ? await GetThroughL2Async(l2, flight, key, state, factory).ConfigureAwait(false)
                 : await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
+            activity?.SetTag(CacheTelemetry.TierL1.Key, flight.RanBody ? CacheTelemetry.TierSource.Value : CacheTelemetry.TierL2.Value);
 
             // Complete first, then publish to L1, then retire the attempt: a caller always finds one of them.
             flight.Completion.TrySetResult(value);
@@ -303,17 +310,35 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             // Retire the attempt before its callers hear of the failure: a call made after that must start
             // afresh, never join an attempt that already failed (failures are not cached, not even briefly).
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+            if (activity is not null)
+            {
+                TelemetryTags.SetError(activity, e);
+            }
+
             flight.Completion.TrySetCanceled(e.CancellationToken);
         }
         catch (Exception e)
         {
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+            if (activity is not null)
+            {
+                TelemetryTags.SetError(activity, e);
+            }
+
             flight.Completion.TrySetException(e);
         }
     }
 
+    private Activity? StartActivity()
+    {
+        var activity = AspectsTelemetry.ActivitySource.StartActivity(_spanName);
+        activity?.SetTag(TelemetryTags.Method, Definition.MethodName);
+        return activity;
+    }
+
     private Task<TValue> RunBodyAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
+        flight.RanBody = true;
         if (CacheTelemetry.Requests.Enabled)
         {
             CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierSource, CacheTelemetry.Miss);
@@ -471,6 +496,9 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         public CancellationToken Token => _cancellation.Token;
 
         public bool Invalidated => _invalidated;
+
+        // Whether the body ran (an L2 miss or no L2), for the span's cache.tier.
+        public bool RanBody { get; set; }
 
         public void Invalidate() => _invalidated = true;
 

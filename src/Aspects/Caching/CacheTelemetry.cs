@@ -3,10 +3,16 @@ using Aspects.Telemetry;
 
 namespace Aspects.Caching;
 
-/// <summary>The cache's instruments on <see cref="AspectsTelemetry.Meter"/> (documented in docs/caching.md).</summary>
+/// <summary>The cache's instruments on <see cref="AspectsTelemetry.Meter"/> and its span name (documented in docs/telemetry.md).</summary>
 internal static class CacheTelemetry
 {
-    public const string MethodTagName = "aspects.method";
+    public const string MethodTagName = TelemetryTags.Method;
+
+    /// <summary>The span of a shared attempt (L1 miss: L2 lookup and, on an L2 miss, the body) is this plus the method name.</summary>
+    public const string SpanNamePrefix = "aspects.cache ";
+
+    /// <summary>The event added to the current span when an L2 operation fails (the call goes on without the L2).</summary>
+    public const string L2ErrorEventName = "aspects.cache.l2_error";
 
     public static readonly Counter<long> Requests = AspectsTelemetry.Meter.CreateCounter<long>(
         "aspects.cache.requests", "{request}", "Cache lookups by tier (l1, l2, source) and result (hit, miss).");

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Aspects.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +45,7 @@ public sealed class TieredCache : IDisposable
             catch (Exception e)
             {
                 // The cache still works without the backplane; L1 lifetimes bound the staleness.
-                CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("subscribe"));
+                CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("subscribe"), TelemetryTags.Error(e));
                 CacheLog.BackplaneSubscribeFailed(Logger, e);
             }
         }
@@ -127,7 +129,17 @@ public sealed class TieredCache : IDisposable
 
     internal void ReportL2Failure(string method, string operation, Exception exception)
     {
-        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation(operation));
+        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation(operation), TelemetryTags.Error(exception));
+
+        // On a miss the current span is the cache's own; the call still succeeds, so an event, not an error status.
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.AddEvent(new ActivityEvent(CacheTelemetry.L2ErrorEventName, tags: new ActivityTagsCollection
+            {
+                { CacheTelemetry.Operation(operation).Key, operation },
+                { TelemetryTags.ErrorType, exception.GetType().FullName },
+            }));
+        }
         if (_l2Outage.ShouldLog(out var unreported))
         {
             CacheLog.L2Failed(Logger, method, operation, unreported, exception);
@@ -159,7 +171,7 @@ public sealed class TieredCache : IDisposable
         }
         catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("publish"));
+            CacheTelemetry.BackplaneErrors.Add(1, CacheTelemetry.Operation("publish"), TelemetryTags.Error(e));
             if (_backplaneOutage.ShouldLog(out var unreported))
             {
                 CacheLog.BackplanePublishFailed(

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Aspects.Telemetry;
 
 namespace Aspects.RateLimiting;
 
@@ -86,6 +88,11 @@ public abstract class AspectRateLimiter : RateLimiter
         catch (RateLimitRejectedException e)
         {
             RecordRejected();
+            if (AspectsTelemetry.ActivitySource.HasListeners())
+            {
+                TraceRejection(e);
+            }
+
             return ValueTask.FromException(e);
         }
 
@@ -191,23 +198,56 @@ public abstract class AspectRateLimiter : RateLimiter
 
     private async ValueTask AwaitAcquisitionAsync(ValueTask<bool> pending, long started)
     {
+        // Only acquisitions that did not complete at once get here (a wait, or a distributed limiter's round trip).
+        using var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity() : null;
         bool waited;
         try
         {
             waited = await pending.ConfigureAwait(false);
         }
-        catch (RateLimitRejectedException)
+        catch (RateLimitRejectedException e)
         {
             RecordRejected();
+            if (activity is not null)
+            {
+                activity.SetTag(RateLimitMetrics.ResultTag, Rejected);
+                TelemetryTags.SetError(activity, e);
+            }
+
+            throw;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            // Cancellation (or a limiter's own failure): the span says why it ended.
+            TelemetryTags.SetError(activity, e);
             throw;
         }
 
+        activity?.SetTag(RateLimitMetrics.ResultTag, waited ? Waited : Acquired);
         RecordAcquired(waited);
         if (waited)
         {
             RateLimitMetrics.WaitTime.Record(
                 TimeProvider.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(RateLimitMetrics.LimiterTag, Name));
+        }
+    }
+
+    private Activity? StartActivity()
+    {
+        var activity = AspectsTelemetry.ActivitySource.StartActivity(RateLimitMetrics.SpanNamePrefix + Name);
+        activity?.SetTag(RateLimitMetrics.LimiterTag, Name);
+        return activity;
+    }
+
+    // An immediate rejection did no work worth timing, but a trace should still show why the call failed.
+    private void TraceRejection(RateLimitRejectedException rejection)
+    {
+        using var activity = StartActivity();
+        if (activity is not null)
+        {
+            activity.SetTag(RateLimitMetrics.ResultTag, Rejected);
+            TelemetryTags.SetError(activity, rejection);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Aspects.Caching;
 using Aspects.IntegrationTests.Rig;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
 using Xunit;
 
@@ -60,6 +62,40 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Through_Redis_every_tier_reports_its_hits_and_misses_and_the_miss_spans_name_the_tier_that_answered()
+    {
+        var definition = Definition();
+        var (first, _) = await NodeAsync();
+        var (second, _) = await NodeAsync();
+        using var requests = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.cache.requests");
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AspectsTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var written = await L2WriteAsync(definition, 1);
+        Assert.Equal("run 1", await CallAsync(first, definition, 1)); // L1 miss, L2 miss, source
+        await written.WaitAsync(BoundedWait);
+        Assert.Equal("run 1", await CallAsync(second, definition, 1)); // L1 miss, L2 hit
+        Assert.Equal("run 1", await CallAsync(second, definition, 1)); // L1 hit
+
+        long Count(string tier, string result) => requests.GetMeasurementSnapshot()
+            .Where(m => Equals(m.Tags["aspects.method"], definition.MethodName) && Equals(m.Tags["cache.tier"], tier) && Equals(m.Tags["cache.result"], result))
+            .Sum(m => m.Value);
+        Assert.Equal(1, Count("l1", "hit"));
+        Assert.Equal(2, Count("l1", "miss"));
+        Assert.Equal(1, Count("l2", "hit"));
+        Assert.Equal(1, Count("l2", "miss"));
+        Assert.Equal(1, Count("source", "miss"));
+        var mine = spans.Where(a => a.DisplayName == "aspects.cache " + definition.MethodName).ToList();
+        Assert.Equal(["l2", "source"], mine.Select(a => (string)a.GetTagItem("cache.tier")!).Order());
+    }
+
+    [Fact]
     public async Task An_invalidation_on_one_node_reaches_the_other_nodes_L1_through_pub_sub()
     {
         var definition = Definition();
@@ -104,6 +140,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
             Assert.True(errors.Total >= 10, $"Every failed L2 operation is counted ({errors.Total}).");
             var warnings = _logs.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Id.Name == "CacheDistributedStoreFailed");
             Assert.InRange(warnings, 1, (int)errors.Total / 2);
+            Assert.All(_logs.GetSnapshot().Where(r => r.Id.Name == "CacheDistributedStoreFailed"), r => Assert.Equal(1004, r.Id.Id));
         }
         finally
         {
@@ -126,7 +163,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal("run 13", await CallAsync(node, definition, 3));
         await written.WaitAsync(BoundedWait);
         Assert.Equal("run 13", await CallAsync(fresh, definition, 3));
-        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "CacheDistributedStoreRecovered");
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Name == "CacheDistributedStoreRecovered" && r.Id.Id == 1008);
     }
 
     [Fact]

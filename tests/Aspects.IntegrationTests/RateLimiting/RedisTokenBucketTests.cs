@@ -140,6 +140,8 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
         Assert.Equal(1, closedErrors.Sum("aspects.ratelimit.failure_mode", "fail_closed"));
         var openWarning = Assert.Single(openLogs.Entries, e => e.Level == LogLevel.Warning);
         Assert.Contains("FailOpen", openWarning.Message, StringComparison.Ordinal);
+        Assert.Equal((2101, "RateLimitRedisUnavailable"), (openWarning.EventId.Id, openWarning.EventId.Name));
+        Assert.All(openErrors.Measurements, m => Assert.EndsWith("Exception", m.Tags["error.type"], StringComparison.Ordinal));
         var closedWarning = Assert.Single(closedLogs.Entries, e => e.Level == LogLevel.Warning);
         Assert.Contains("FailClosed", closedWarning.Message, StringComparison.Ordinal);
 
@@ -149,7 +151,8 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
         await restored.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await UntilRedisAnswersAsync(connection);
         await closed.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
-        Assert.Contains(closedLogs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("answers again", StringComparison.Ordinal));
+        var recovered = Assert.Single(closedLogs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("answers again", StringComparison.Ordinal));
+        Assert.Equal((2102, "RateLimitRedisRecovered"), (recovered.EventId.Id, recovered.EventId.Name));
     }
 
     private static async Task UntilRedisAnswersAsync(IConnectionMultiplexer connection)
