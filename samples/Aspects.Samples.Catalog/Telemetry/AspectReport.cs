@@ -56,6 +56,11 @@ public sealed class AspectReport(MetricsReader metrics, bool hasRedis)
         text.AppendLine(hasRedis
             ? string.Create(Invariant, $"  evicted: entries [InvalidatesCache] removed once SetPriceAsync succeeded; {evictedRemote:N0} of them on\n  the other node, told through the Redis backplane")
             : "  evicted: entries [InvalidatesCache] removed once SetPriceAsync succeeded");
+        if (metrics.Total(Instruments.CacheL2Errors, product) is > 0 and var l2Errors)
+        {
+            text.AppendLine(Invariant, $"  l2 errors: {l2Errors:N0} Redis operations failed ({Instruments.CacheL2Errors.Name}); those calls");
+            text.AppendLine("  fell back to the database. Under NativeAOT: HybridCache's default JSON serializer, see docs/aot.md");
+        }
 
         text.AppendLine().AppendLine("[Batched]   concurrent single-id calls → one WHERE id = ANY(@ids) query per batch");
         var stock = Full(ShopWorkload.GetStock);

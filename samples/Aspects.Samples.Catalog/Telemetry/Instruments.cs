@@ -25,6 +25,10 @@ public static class Instruments
     public static readonly InstrumentSpec CacheInvalidations =
         new(AspectsTelemetry.Name, "aspects.cache.invalidations", "aspects.method", "cache.origin");
 
+    /// <summary>Failed operations of the Redis tier by method and operation; the calls fell back to memory and the database.</summary>
+    public static readonly InstrumentSpec CacheL2Errors =
+        new(AspectsTelemetry.Name, "aspects.cache.l2_errors", "aspects.method", "cache.operation");
+
     /// <summary>Distinct keys per batch load (a histogram: its count is the number of batches).</summary>
     public static readonly InstrumentSpec BatchSize = new(AspectsTelemetry.Name, "aspects.batch.size", "aspects.method");
 
@@ -46,5 +50,5 @@ public static class Instruments
 
     /// <summary>All of the above.</summary>
     public static readonly IReadOnlyList<InstrumentSpec> All =
-        [CacheRequests, CacheInvalidations, BatchSize, BatchCalls, RateLimitAcquisitions, RateLimitWaitTime, RetryAttempts, CallDuration];
+        [CacheRequests, CacheInvalidations, CacheL2Errors, BatchSize, BatchCalls, RateLimitAcquisitions, RateLimitWaitTime, RetryAttempts, CallDuration];
 }
