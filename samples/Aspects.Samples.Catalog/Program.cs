@@ -1,172 +1,144 @@
-using System.Diagnostics;
+using System.Text;
 using Aspects;
+using Aspects.Hosting;
 using Aspects.Redis.Caching;
+using Aspects.Redis.RateLimiting;
 using Aspects.Samples.Catalog;
+using Aspects.Samples.Catalog.Data;
+using Aspects.Samples.Catalog.Telemetry;
+using Aspects.Samples.Catalog.Workload;
 using StackExchange.Redis;
 
-// Runs on the embedded defaults: no Redis, no PostgreSQL. With a Redis connection string (ASPECTS_REDIS or
-// --redis <connection string>) the cache gets Redis as its L2 and backplane. Every wrapper below is generated at build time.
-var redisConnectionString = RedisConnectionString(args);
-var options = new AspectRuntimeOptions();
-ConnectionMultiplexer? redis = null;
-if (redisConnectionString is not null)
-{
-    var configuration = ConfigurationOptions.Parse(redisConnectionString);
-    configuration.AbortOnConnectFail = false;          // start even while Redis is down; it reconnects by itself
-    configuration.BacklogPolicy = BacklogPolicy.FailFast; // during an outage, fall back to the body at once
-    redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-    options.Cache.UseRedis(redis);
-}
-
-var runtime = new AspectRuntime(options);
+// The showcase: a product catalog service using every aspect, under a few seconds of concurrent traffic, then a
+// table per aspect read from the metrics. Runs on embedded defaults (no servers); --redis / --postgres (or
+// ASPECTS_REDIS / ASPECTS_POSTGRES) switch to real ones. Every wrapper of CatalogService is generated at build time.
+SampleOptions? options;
 try
 {
-    await CacheStoryAsync(runtime, redis);
-    await RetryStoryAsync(runtime);
-    await RateLimitStoryAsync(runtime);
-    await BatchStoryAsync(runtime);
+    options = SampleOptions.Parse(args);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(SampleOptions.Usage);
+    return 2;
+}
+
+if (options is null)
+{
+    Console.WriteLine(SampleOptions.Usage);
+    return 0;
+}
+
+var interactive = !Console.IsOutputRedirected;
+if (interactive)
+{
+    Console.OutputEncoding = Encoding.UTF8;
+}
+
+using var metrics = new MetricsReader();
+ICatalogDatabase database;
+try
+{
+    database = options.Postgres is null
+        ? new EmbeddedCatalogDatabase()
+        : await PostgreSqlCatalogDatabase.OpenAsync(options.Postgres, CancellationToken.None);
+}
+catch (Exception exception) when (exception is ArgumentException or Npgsql.NpgsqlException or TimeoutException)
+{
+    Console.Error.WriteLine($"Cannot use PostgreSQL (--postgres / ASPECTS_POSTGRES): {exception.Message}");
+    return 1;
+}
+
+await using var _ = database;
+ConnectionMultiplexer? redis = null;
+if (options.Redis is not null)
+{
+    try
+    {
+        var configuration = ConfigurationOptions.Parse(options.Redis);
+        configuration.AbortOnConnectFail = false;          // what AddAspects(a => a.UseRedis(...)) does, too
+        configuration.BacklogPolicy = BacklogPolicy.FailFast; // during an outage, fall back to memory and the database at once
+        redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+    }
+    catch (ArgumentException exception)
+    {
+        Console.Error.WriteLine($"Invalid Redis connection string (--redis / ASPECTS_REDIS): {exception.Message}");
+        return 1;
+    }
+
+    if (!redis.IsConnected)
+    {
+        Console.Error.WriteLine($"Cannot reach Redis at '{options.Redis}' (--redis / ASPECTS_REDIS).");
+        redis.Dispose();
+        return 1;
+    }
+}
+
+// With Redis, two nodes share it (L2, backplane, the pricing API's quota) as two processes of one service would.
+// Each run gets its own cache key prefix so that it starts cold, whatever an earlier run left behind.
+var runId = Guid.NewGuid().ToString("N")[..8];
+var pricing = new PricingApi();
+var nodes = new List<CatalogNode>();
+for (var i = 0; i < (redis is null ? 1 : 2); i++)
+{
+    var runtimeOptions = new AspectRuntimeOptions();
+    if (redis is not null)
+    {
+        runtimeOptions.Cache.KeyPrefix = $"aspects-sample-{runId}";
+        runtimeOptions.Cache.UseRedis(redis);
+        runtimeOptions.DistributedRateLimiters = new RedisRateLimiterFactory(redis, new RedisRateLimiterOptions { KeyPrefix = $"aspects-sample-{runId}:rl:" });
+        runtimeOptions.AddRedisTransientErrors();
+    }
+
+    if (options.Postgres is not null)
+    {
+        runtimeOptions.AddPostgreSqlTransientErrors();
+    }
+
+    var runtime = new AspectRuntime(runtimeOptions);
+    nodes.Add(new CatalogNode(runtime, new CatalogService(database, pricing, runtime)));
+}
+
+var duration = TimeSpan.FromSeconds(options.Seconds);
+Console.WriteLine("Aspects catalog sample: [Cached], [InvalidatesCache], [Batched], [RateLimited], [Retry]");
+Console.WriteLine($"  database  {database.Description}");
+Console.WriteLine($"  cache     {(redis is null ? "memory only (--redis adds Redis as l2 + backplane)" : $"memory + Redis {options.Redis}, 2 nodes")}");
+Console.WriteLine($"  workload  {duration.TotalSeconds:0.#} s: {ShopWorkload.Shoppers} shoppers, a price change every 50 ms, 25 bulk quotes every 250 ms");
+Console.WriteLine();
+
+var report = new AspectReport(metrics, hasRedis: redis is not null);
+var workload = new ShopWorkload(nodes, duration);
+TimeSpan elapsed;
+try
+{
+    elapsed = await workload.RunAsync(interactive ? tick => Console.Write("\r" + report.Progress(tick, duration)) : null);
 }
 finally
 {
-    runtime.Cache.Dispose();
+    if (interactive)
+    {
+        Console.Write("\r" + new string(' ', 100) + "\r");
+    }
+
+    foreach (var node in nodes)
+    {
+        node.Runtime.Cache.Dispose();
+    }
+
     redis?.Dispose();
 }
 
-static string? RedisConnectionString(string[] args)
-{
-    var at = Array.IndexOf(args, "--redis");
-    if (at >= 0)
-    {
-        return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException("--redis needs a connection string, e.g. --redis localhost:6379");
-    }
-
-    return Environment.GetEnvironmentVariable("ASPECTS_REDIS") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
-}
-
-static async Task CacheStoryAsync(AspectRuntime runtime, ConnectionMultiplexer? redis)
-{
-    Heading($"[Cached] + [InvalidatesCache] products from a slow database (40 ms a query); tiers: memory{(redis is not null ? " → Redis" : string.Empty)} → body");
-    using var counts = new CacheRequestCounts("Aspects.Samples.Catalog.ProductCatalog.GetProductAsync");
-    var catalog = new ProductCatalog(runtime);
-    if (redis is not null)
-    {
-        // Another run of the sample may have left these in Redis; start from a clean slate so the story reads the same.
-        await catalog.InvalidateGetProductAsync(7);
-        await catalog.InvalidateGetProductAsync(8);
-    }
-
-    await TimedAsync("first read of product 7 (miss)", () => catalog.GetProductAsync(7));
-    await TimedAsync("second read of product 7 (hit)", () => catalog.GetProductAsync(7));
-    var concurrent = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => catalog.GetProductAsync(8)));
-    Console.WriteLine($"  100 concurrent reads of product 8 → {concurrent.Distinct().Count()} distinct result, one query (stampede protection)");
-    for (var i = 0; i < 10; i++)
-    {
-        await catalog.GetProductAsync(8);
-    }
-
-    Console.WriteLine("  10 more reads of product 8 → answered from memory");
-    await catalog.SetPriceAsync(7, 12.50m);
-    await TimedAsync("read of product 7 after SetPriceAsync (evicted)", () => catalog.GetProductAsync(7));
-    Console.WriteLine($"  => {catalog.Queries} database queries for 114 reads (the 100 concurrent reads missed memory together and shared one query)");
-    if (redis is not null)
-    {
-        // A second node: its memory is empty, but Redis has product 8 from the first node.
-        var otherOptions = new AspectRuntimeOptions();
-        otherOptions.Cache.UseRedis(redis);
-        var otherNode = new AspectRuntime(otherOptions);
-        await TimedAsync("another node's first read of product 8 (from Redis)", () => new ProductCatalog(otherNode).GetProductAsync(8));
-        otherNode.Cache.Dispose();
-    }
-
-    counts.Print(hasL2: redis is not null);
-
-    static async Task TimedAsync(string what, Func<Task<Product?>> read)
-    {
-        var clock = Stopwatch.StartNew();
-        var product = await read();
-        Console.WriteLine($"  {what}: {product} in {clock.Elapsed.TotalMilliseconds:F2} ms");
-    }
-}
-
-static async Task RetryStoryAsync(AspectRuntime runtime)
-{
-    Heading("[Retry] a flaky inventory service (fails twice per product, then answers)");
-    Console.WriteLine("  policy: MaxAttempts = 4, exponential backoff from 100 ms with jitter, transient exceptions only");
-    var inventory = new FlakyInventoryApi(failuresPerProduct: 2);
-    var clock = Stopwatch.StartNew();
-    var last = TimeSpan.Zero;
-    inventory.Called += (product, call, fails) =>
-    {
-        var now = clock.Elapsed;
-        Console.WriteLine(
-            $"  product {product}: attempt {call} at {now.TotalMilliseconds,6:F0} ms (+{(now - last).TotalMilliseconds,4:F0} ms) → {(fails ? "timeout" : "ok")}");
-        last = now;
-    };
-
-    var catalog = new CatalogService(inventory, runtime);
-    foreach (var product in new[] { 1, 2 })
-    {
-        clock.Restart();
-        last = TimeSpan.Zero;
-        var stock = await catalog.GetStockAsync(product);
-        Console.WriteLine($"  => product {product}: {stock} in stock after {clock.Elapsed.TotalMilliseconds:F0} ms");
-    }
-
-    try
-    {
-        await new CatalogService(new FlakyInventoryApi(failuresPerProduct: 10), runtime).GetStockAsync(3);
-    }
-    catch (TimeoutException exception)
-    {
-        Console.WriteLine($"  => product 3 gave up after 4 attempts: {exception.Message}");
-    }
-}
-
-static async Task RateLimitStoryAsync(AspectRuntime runtime)
-{
-    Heading("[RateLimited] a pricing API with a quota of 20 calls/s, bursts of 5");
-    var pricing = new PricingClient(runtime);
-    var clock = Stopwatch.StartNew();
-    var calls = Enumerable.Range(1, 12).Select(i => pricing.GetQuoteAsync($"SKU-{i}")).ToArray();
-    var immediate = calls.Count(call => call.IsCompletedSuccessfully);
-    await Task.WhenAll(calls);
-    Console.WriteLine($"  Wait mode:   12 concurrent calls → {immediate} got a permit at once, {12 - immediate} waited in line; " +
-        $"the last finished after {clock.Elapsed.TotalMilliseconds:F0} ms (7 × 50 ms)");
-
-    int accepted = 0, rejected = 0;
-    TimeSpan? retryAfter = null;
-    foreach (var i in Enumerable.Range(1, 12))
-    {
-        try
-        {
-            await pricing.TryGetQuoteAsync($"SKU-{i}");
-            accepted++;
-        }
-        catch (RateLimitRejectedException exception)
-        {
-            rejected++;
-            retryAfter ??= exception.RetryAfter;
-        }
-    }
-
-    Console.WriteLine($"  Reject mode: 12 calls in a row → {accepted} accepted, {rejected} rejected " +
-        $"(first rejection: retry after {retryAfter?.TotalMilliseconds:F0} ms)");
-    Console.WriteLine($"  => the pricing API saw {pricing.Calls} calls");
-}
-
-static async Task BatchStoryAsync(AspectRuntime runtime)
-{
-    Heading("[Batched] 200 concurrent stock lookups of 150 products (in a real service: WHERE id = ANY(@ids))");
-    var stock = new StockService(runtime);
-    stock.Queried += ids => Console.WriteLine($"  batch query with {ids.Count} distinct ids");
-    var ids = Enumerable.Range(0, 200).Select(i => 1 + (i % 150)).ToArray();
-    var levels = await Task.WhenAll(ids.Select(id => stock.GetStockAsync(id)));
-    Console.WriteLine($"  => {ids.Length} calls, {stock.Queries} queries; product 7 has {levels[6]}, " +
-        $"discontinued product 10 yields {levels[9]} (missing keys yield default)");
-}
-
-static void Heading(string title)
+Console.Write(report.Tables(elapsed, nodes.Count));
+if (!SampleTelemetry.FirstErrors.IsEmpty)
 {
     Console.WriteLine();
-    Console.WriteLine(title);
+    Console.WriteLine("Failures the callers saw (first of each method):");
+    foreach (var (method, error) in SampleTelemetry.FirstErrors.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+    {
+        var line = $"  {method}: {error}";
+        Console.WriteLine(line.Length <= 100 ? line : line[..99] + "…");
+    }
 }
+
+return 0;

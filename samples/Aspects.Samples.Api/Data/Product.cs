@@ -1,0 +1,8 @@
+namespace Aspects.Samples.Api.Data;
+
+/// <summary>A product of the catalog.</summary>
+/// <param name="Id">The product's id, 1 to <see cref="IProductStore.ProductCount"/>.</param>
+/// <param name="Sku">The stock-keeping unit, e.g. <c>SKU-0042</c>.</param>
+/// <param name="Name">The display name.</param>
+/// <param name="Price">The current price.</param>
+public sealed record Product(int Id, string Sku, string Name, decimal Price);

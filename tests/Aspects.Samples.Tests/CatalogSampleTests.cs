@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Aspects.Samples.Tests;
+
+/// <summary>Runs the catalog sample on its embedded defaults, as <c>dotnet run</c> would, and reads its tables.</summary>
+public sealed partial class CatalogSampleTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Runs_on_the_embedded_defaults_and_prints_a_table_per_aspect()
+    {
+        await using var sample = SampleProcess.Start("CatalogSample", "--seconds", "1");
+
+        await sample.WaitForExitAsync(Timeout);
+
+        var output = sample.Output;
+        Assert.True(sample.ExitCode == 0, $"Exit code {sample.ExitCode}. Output:\n{output}");
+        Assert.Contains("database  embedded", output);
+        foreach (var heading in new[] { "[Cached] + [InvalidatesCache]", "[Batched]", "[RateLimited]", "[Retry]" })
+        {
+            Assert.Contains(heading, output);
+        }
+
+        // Output is redirected here: no progress bar, and no line wider than 100 columns.
+        Assert.DoesNotContain("█", output);
+        Assert.All(output.Split('\n'), line => Assert.True(line.Length <= 100, $"Line wider than 100 columns: {line}"));
+
+        // The numbers come from the metrics: the stock lookups were batched, the bulk quotes partly rejected.
+        var stock = StockRow().Match(output);
+        Assert.True(stock.Success, $"No GetStockAsync row in:\n{output}");
+        var calls = Number(stock.Groups["calls"].Value);
+        var batches = Number(stock.Groups["batches"].Value);
+        Assert.True(batches >= 1 && batches < calls, $"Expected fewer batches than calls: {stock.Value}");
+        var bulk = BulkRow().Match(output);
+        Assert.True(bulk.Success, $"No pricing-api-bulk row in:\n{output}");
+        Assert.True(Number(bulk.Groups["rejected"].Value) > 0, $"Expected rejections: {bulk.Value}");
+    }
+
+    [Fact]
+    public async Task Unknown_option_exits_with_code_2_and_the_usage()
+    {
+        await using var sample = SampleProcess.Start("CatalogSample", "--no-such-option");
+
+        await sample.WaitForExitAsync(Timeout);
+
+        Assert.Equal(2, sample.ExitCode);
+        Assert.Contains("Unknown option '--no-such-option'", sample.Output);
+        Assert.Contains("--postgres <connection string>", sample.Output);
+    }
+
+    private static long Number(string text) => long.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"GetStockAsync +(?<calls>[\d,]+) +(?<batches>[\d,]+) ")]
+    private static partial Regex StockRow();
+
+    [GeneratedRegex(@"pricing-api-bulk +reject +(?<calls>[\d,]+) +(?<acquired>[\d,]+) +(?<waited>[\d,]+) +(?<rejected>[\d,]+) ")]
+    private static partial Regex BulkRow();
+}
