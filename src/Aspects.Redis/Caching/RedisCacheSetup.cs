@@ -24,11 +24,16 @@ public static class RedisCacheSetup
     /// instead of waiting for the command timeout.
     /// </param>
     /// <param name="loggerFactory">Where L2 failures are logged; nothing by default.</param>
+    /// <param name="hybridCache">
+    /// Adjusts the HybridCache, e.g. its serializers: <c>h =&gt; h.AddSerializerFactory(new JsonTypeInfoSerializerFactory(MyJsonContext.Default))</c>
+    /// makes the L2 work under NativeAOT (see <see cref="JsonTypeInfoSerializerFactory"/>).
+    /// </param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
-    public static CacheOptions UseRedis(this CacheOptions options, IConnectionMultiplexer connection, ILoggerFactory? loggerFactory = null)
+    public static CacheOptions UseRedis(
+        this CacheOptions options, IConnectionMultiplexer connection, ILoggerFactory? loggerFactory = null, Action<IHybridCacheBuilder>? hybridCache = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.DistributedCache = CreateHybridCache(connection, loggerFactory);
+        options.DistributedCache = CreateHybridCache(connection, loggerFactory, hybridCache);
         options.Backplane = new RedisCacheBackplane(connection, options.KeyPrefix);
         return options;
     }
@@ -36,13 +41,15 @@ public static class RedisCacheSetup
     /// <summary>
     /// Builds Microsoft's HybridCache over <c>Microsoft.Extensions.Caching.StackExchangeRedis</c> on
     /// <paramref name="connection"/>, without the caller's dependency injection. Values are serialized
-    /// with System.Text.Json (HybridCache's default); store failures are logged and counted as
+    /// with System.Text.Json (HybridCache's default, which uses reflection; see <see cref="JsonTypeInfoSerializerFactory"/>); store failures are logged and counted as
     /// <c>aspects.cache.l2_errors</c> and read as misses.
     /// </summary>
     /// <param name="connection">The application's shared multiplexer, owned by the caller.</param>
     /// <param name="loggerFactory">Where failures are logged; nothing by default.</param>
+    /// <param name="hybridCache">Adjusts the HybridCache (serializers, options); nothing by default.</param>
     /// <returns>The HybridCache, to set as <see cref="CacheOptions.DistributedCache"/>.</returns>
-    public static HybridCache CreateHybridCache(IConnectionMultiplexer connection, ILoggerFactory? loggerFactory = null)
+    public static HybridCache CreateHybridCache(
+        IConnectionMultiplexer connection, ILoggerFactory? loggerFactory = null, Action<IHybridCacheBuilder>? hybridCache = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -56,7 +63,8 @@ public static class RedisCacheSetup
         services.AddSingleton(loggerFactory);
         services.AddSingleton<IDistributedCache>(
             new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System));
-        services.AddHybridCache();
+        var builder = services.AddHybridCache();
+        hybridCache?.Invoke(builder);
         return services.BuildServiceProvider().GetRequiredService<HybridCache>();
     }
 }

@@ -18,9 +18,14 @@ public static class AspectsBuilderRedisExtensions
     /// <param name="builder">The Aspects builder.</param>
     /// <param name="connectionString">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
     /// <param name="rateLimits">Adjusts the distributed rate limiter (failure mode, key prefix).</param>
+    /// <param name="hybridCache">
+    /// Adjusts the HybridCache of the distributed tier, e.g. its serializers (see
+    /// <see cref="Redis.Caching.JsonTypeInfoSerializerFactory"/> for NativeAOT).
+    /// </param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentException">The connection string is empty or malformed; the message says why.</exception>
-    public static AspectsBuilder UseRedis(this AspectsBuilder builder, string connectionString, Action<RedisRateLimiterOptions>? rateLimits = null)
+    public static AspectsBuilder UseRedis(
+        this AspectsBuilder builder, string connectionString, Action<RedisRateLimiterOptions>? rateLimits = null, Action<Microsoft.Extensions.Caching.Hybrid.IHybridCacheBuilder>? hybridCache = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -46,7 +51,7 @@ public static class AspectsBuilderRedisExtensions
         return builder.Configure((services, options) =>
         {
             var redis = services.GetRequiredService<IConnectionMultiplexer>();
-            options.Cache.UseRedis(redis, services.GetService<ILoggerFactory>());
+            options.Cache.UseRedis(redis, services.GetService<ILoggerFactory>(), hybridCache);
             options.DistributedRateLimiters = new RedisRateLimiterFactory(redis, limiterOptions);
             options.AddRedisTransientErrors();
         });
