@@ -59,11 +59,15 @@ public sealed class MicroBatcher<TKey, TValue>
     private readonly Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> _load;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly int _maxBatchSize;
-    private readonly TimeSpan _maxDelay;
-    private readonly bool _throwOnMissingKey;
-    private readonly int _maxConcurrentBatches;
-    private readonly int _maxQueuedBatches;
+    // Not readonly: a batcher following a policy takes new values when a batch opens (FollowPolicy).
+    private int _maxBatchSize;
+    private TimeSpan _maxDelay;
+    private bool _throwOnMissingKey;
+    private int _maxConcurrentBatches;
+    private int _maxQueuedBatches;
+    private Policies.BatchingPolicyBinding? _policy;
+    private AspectRuntime? _policyRuntime;
+    private Policies.BatchingSettings? _policySettings;
     private readonly KeyValuePair<string, object?> _methodTag;
 
     // Guards _open, _running, _queued and every batch's State, Live and Cts. Held only for bookkeeping:
@@ -180,6 +184,11 @@ public sealed class MicroBatcher<TKey, TValue>
             batch = _open;
             if (batch is null)
             {
+                if (_policy is not null)
+                {
+                    RefreshPolicyLocked();
+                }
+
                 queued = _queued.Count;
                 if (queued < _maxQueuedBatches)
                 {
@@ -239,6 +248,31 @@ public sealed class MicroBatcher<TKey, TValue>
         }
 
         return waiter.Task;
+    }
+
+    // Called once, right after construction, by AspectRuntime.CreateMicroBatcher for [Batched(Policy = ...)].
+    internal void FollowPolicy(Policies.BatchingPolicyBinding policy, AspectRuntime runtime, Policies.BatchingSettings current)
+    {
+        _policy = policy;
+        _policyRuntime = runtime;
+        _policySettings = current;
+    }
+
+    // Under _gate, when a batch opens: batches opened after a policy change use the new settings.
+    private void RefreshPolicyLocked()
+    {
+        var settings = _policy!.Resolve(_policyRuntime!);
+        if (ReferenceEquals(settings, _policySettings))
+        {
+            return;
+        }
+
+        _policySettings = settings;
+        _maxBatchSize = settings.MaxBatchSize;
+        _maxDelay = TimeSpan.FromMilliseconds(settings.MaxDelayMilliseconds);
+        _throwOnMissingKey = settings.ThrowOnMissingKey;
+        _maxConcurrentBatches = settings.MaxConcurrentBatches;
+        _maxQueuedBatches = settings.MaxQueuedBatches;
     }
 
     private Task<TValue> Reject(int queued, bool log)
