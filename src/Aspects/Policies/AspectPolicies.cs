@@ -65,13 +65,13 @@ public sealed class AspectPolicies
         return errors;
     }
 
-    private string Path(string section, string name) => SourcePath + ":" + section + ":" + name;
+    private string Path(string section, string name) => (SourcePath.Length == 0 ? string.Empty : SourcePath + ":") + section + ":" + name;
 
     private void CheckName(List<string> errors, string section, string name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            errors.Add($"{SourcePath}:{section} has a policy with an empty name; policies are looked up by the attribute's Policy name.");
+            errors.Add($"{Path(section, string.Empty).TrimEnd(':')} has a policy with an empty name; policies are looked up by the attribute's Policy name.");
         }
     }
 }
