@@ -208,7 +208,12 @@ internal static class PolicyConfigurationReader
     {
         if (setting.Value is null)
         {
-            errors.Add($"{setting.Path} must be a value, not a section.");
+            // A key set to null (a removed override) is unset; a nested section is a mistake.
+            if (setting.GetChildren().Any())
+            {
+                errors.Add($"{setting.Path} must be a value, not a section.");
+            }
+
             return null;
         }
 
