@@ -135,6 +135,43 @@ public sealed class PolicyConfigurationTests : IDisposable
         Assert.Contains("Aspects:Retry:nowhere", warning.Message);
     }
 
+    [Fact]
+    public async Task Saving_appsettings_json_with_reload_on_change_applies_the_new_policy()
+    {
+        var directory = Directory.CreateTempSubdirectory("aspects-policies-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(file, """{ "Aspects": { "Retry": { "payments": { "MaxAttempts": 4 } } } }""");
+            var configuration = new ConfigurationBuilder()
+                .SetBasePath(directory.FullName)
+                .AddJsonFile("appsettings.json", optional: false, reloadOnChange: true)
+                .Build();
+            using var services = Services(configuration);
+            var service = new PolicyServices(services.GetRequiredService<AspectRuntime>());
+            Assert.Throws<TimeoutException>(() => service.FetchBalance());
+            Assert.Equal(4, service.Attempts);
+
+            await File.WriteAllTextAsync(file, """{ "Aspects": { "Retry": { "payments": { "MaxAttempts": 6 } } } }""");
+
+            // The file watcher reports the change on its own thread (after a 250 ms debounce): wait for the reload, bounded.
+            var deadline = DateTime.UtcNow + Bound;
+            while (!_logs.Entries.Any(e => e.EventId.Id == 1403))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"The policies were not reloaded within {Bound.TotalSeconds} s of saving {file}.");
+                await Task.Delay(20);
+            }
+
+            Assert.Throws<TimeoutException>(() => service.FetchBalance());
+            Assert.Equal(4 + 6, service.Attempts);
+            (configuration as IDisposable)?.Dispose();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Aspects:Retry:payments:MaxAttempts", "abc")]
     [InlineData("Aspects:Retry:payments:Backoff", "Sideways")]
