@@ -475,7 +475,7 @@ public sealed class MicroBatcher<TKey, TValue>
             {
                 // The result may use another comparer than ours, so each key is looked up in it, never enumerated.
                 found = results!.TryGetValue(key, out value!);
-                if (!found && _throwOnMissingKey)
+                if (!found && batch.ThrowOnMissingKey)
                 {
                     error = new KeyNotFoundException($"The batch load of {_name} returned no value for the key '{key}'.");
                 }
@@ -546,6 +546,9 @@ public sealed class MicroBatcher<TKey, TValue>
     private sealed class Batch(MicroBatcher<TKey, TValue> owner) : IThreadPoolWorkItem
     {
         public readonly MicroBatcher<TKey, TValue> Owner = owner;
+
+        // Taken when the batch opens, so a policy reload never changes a batch already collecting keys.
+        public readonly bool ThrowOnMissingKey = owner._throwOnMissingKey;
 
         // The distinct keys in arrival order (what the load gets) and, per key, the callers as a linked list.
         public readonly List<TKey> Keys = [];
