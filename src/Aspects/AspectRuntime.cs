@@ -1,6 +1,7 @@
 using Aspects.Batching;
 using Aspects.RateLimiting;
 using Aspects.Caching;
+using Aspects.Policies;
 using Aspects.Retrying;
 using Microsoft.Extensions.Logging;
 
@@ -31,9 +32,11 @@ public sealed class AspectRuntime
         LoggerFactory = options.LoggerFactory ?? throw new ArgumentException(
             $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.LoggerFactory)} must not be null.", nameof(options));
         _transientClassifiers = [.. options.TransientExceptionClassifiers];
+        PolicyStore = new PolicyStore(Snapshot(options.Policies ?? throw new ArgumentException(
+            $"{nameof(AspectRuntimeOptions)}.{nameof(AspectRuntimeOptions.Policies)} must not be null.", nameof(options))), LoggerFactory);
         // Last: the registry reads LoggerFactory and TimeProvider from this runtime.
         RateLimiters = new RateLimiterRegistry(this, options.DistributedRateLimiters);
-        Cache = new TieredCache(options.Cache, TimeProvider, LoggerFactory);
+        Cache = new TieredCache(options.Cache, TimeProvider, LoggerFactory) { Policies = PolicyStore };
     }
 
     /// <summary>
@@ -55,6 +58,9 @@ public sealed class AspectRuntime
     /// <see cref="AspectRuntimeOptions.Cache"/> when configured, then the method body.
     /// </summary>
     public TieredCache Cache { get; }
+
+    /// <summary>The named policies in effect, read by the generated code of methods with <c>Policy = "name"</c>.</summary>
+    internal PolicyStore PolicyStore { get; }
 
     /// <summary>The source of randomness for retry jitter.</summary>
     public Random Random { get; }
@@ -119,4 +125,69 @@ public sealed class AspectRuntime
         MicroBatcherOptions options)
         where TKey : notnull =>
         new(name, load, options, TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"));
+
+    /// <summary>
+    /// Creates the batcher of a <c>[Batched(Policy = ...)]</c> method: like
+    /// <see cref="CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, MicroBatcherOptions)"/>,
+    /// with settings that follow the policy: every batch opened after the policies changed uses the new values.
+    /// </summary>
+    /// <typeparam name="TKey">The key of one call.</typeparam>
+    /// <typeparam name="TValue">The value of one key.</typeparam>
+    /// <param name="name">The method's name (<c>Namespace.Type.Method</c>).</param>
+    /// <param name="load">Loads one batch of distinct keys.</param>
+    /// <param name="policy">The method's policy binding (a static field of the generated code).</param>
+    /// <returns>A new batcher.</returns>
+    public MicroBatcher<TKey, TValue> CreateMicroBatcher<TKey, TValue>(
+        string name,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
+        BatchingPolicyBinding policy)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var settings = policy.Resolve(this);
+        var batcher = new MicroBatcher<TKey, TValue>(name, load, settings.ToOptions(), TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"));
+        batcher.FollowPolicy(policy, this, settings);
+        return batcher;
+    }
+
+    /// <summary>
+    /// Replaces the named policies. Methods pick the new values up on their next call: retry counts and delays
+    /// at once, rate-limit buckets are reconfigured (keeping their current permits, capped at the new burst),
+    /// cache lifetimes apply to entries written afterwards and batching settings to batches opened afterwards.
+    /// </summary>
+    /// <param name="policies">The new policies; copied, so later changes to the object have no effect until the next update.</param>
+    /// <exception cref="ArgumentException">A value is invalid; the message names each bad key.</exception>
+    public void UpdatePolicies(AspectPolicies policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        PolicyStore.Replace(Snapshot(policies));
+    }
+
+    // Configuration reloads must never throw into the configuration's change callback: a bad reload is
+    // logged and the previous policies stay.
+    internal bool TryReloadPolicies(AspectPolicies policies)
+    {
+        var problems = policies.Validate();
+        if (problems.Count > 0)
+        {
+            PolicyLog.ReloadRejected(PolicyStore.Logger, string.Join(" ", problems));
+            return false;
+        }
+
+        PolicyStore.Replace(new PolicySnapshot(policies));
+        PolicyLog.Reloaded(PolicyStore.Logger, policies.Cache.Count, policies.RateLimits.Count, policies.Retry.Count, policies.Batching.Count);
+        return true;
+    }
+
+    private static PolicySnapshot Snapshot(AspectPolicies policies)
+    {
+        var problems = policies.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid Aspects policies: " + string.Join(" ", problems), nameof(policies));
+        }
+
+        // Always a new snapshot: bindings compare snapshots by reference, so two runtimes must never share one.
+        return new PolicySnapshot(policies);
+    }
 }

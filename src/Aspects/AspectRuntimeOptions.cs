@@ -1,5 +1,6 @@
 using Aspects.RateLimiting;
 using Aspects.Caching;
+using Aspects.Policies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,4 +36,12 @@ public sealed class AspectRuntimeOptions
     /// the backplane and the key prefix. Memory only by default.
     /// </summary>
     public CacheOptions Cache { get; } = new();
+
+    /// <summary>
+    /// Named policies that attributes with <c>Policy = "name"</c> take their settings from, set in code (for
+    /// example <c>options.Policies.Retry["payments"] = new RetryPolicy { MaxAttempts = 5 }</c>). Empty by default.
+    /// <c>AspectsBuilder.UseConfiguration</c> fills it from configuration instead, and reloads it; change it at
+    /// run time with <see cref="AspectRuntime.UpdatePolicies"/>.
+    /// </summary>
+    public AspectPolicies Policies { get; set; } = new();
 }

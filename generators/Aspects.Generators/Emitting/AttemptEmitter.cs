@@ -38,12 +38,12 @@ internal static class AttemptEmitter
         var runtime = model.RuntimeExpression;
         if (model.Retry is not null)
         {
-            RetryEmitter.OpenLoop(writer);
+            RetryEmitter.OpenLoop(writer, model, runtime);
         }
 
         if (model.RateLimit is { } rateLimit)
         {
-            writer.Line(RateLimitEmitter.Acquire(rateLimit, RateLimitEmitter.Limiter(rateLimit, runtime), model.CancellationToken) + ";");
+            writer.Line(RateLimitEmitter.Acquire(model, rateLimit, RateLimitEmitter.Limiter(model, rateLimit, runtime), runtime, model.CancellationToken) + ";");
         }
 
         var call = MethodEmitter.CoreCall(model, fromStaticHelper: false);
@@ -89,8 +89,8 @@ internal static class AttemptEmitter
         if (rateLimit is not null)
         {
             writer.Line("var __runtime = " + runtime + ";");
-            writer.Line("var __limiter = " + RateLimitEmitter.Limiter(rateLimit, "__runtime") + ";");
-            writer.Line("var __permit = " + RateLimitEmitter.AcquireAsync(rateLimit, "__limiter", model.CancellationToken) + ";");
+            writer.Line("var __limiter = " + RateLimitEmitter.Limiter(model, rateLimit, "__runtime") + ";");
+            writer.Line("var __permit = " + RateLimitEmitter.AcquireAsync(model, rateLimit, "__limiter", "__runtime", model.CancellationToken) + ";");
             if (retry is not null)
             {
                 // Later attempts take their own permits.
@@ -159,11 +159,11 @@ internal static class AttemptEmitter
         writer.Line("return " + Call("__first") + ";");
         writer.Line();
         writer.Open("static async " + model.ReturnType + " " + helper + "(" + string.Join(", ", parameters) + ")");
-        RetryEmitter.OpenLoop(writer);
+        RetryEmitter.OpenLoop(writer, model, "__runtime");
         if (rateLimit is not null)
         {
             writer.Open("if (__pending is null)");
-            writer.Line("await (__attempt == 1 ? __permit : " + RateLimitEmitter.AcquireAsync(rateLimit, "__limiter", model.CancellationToken) + ").ConfigureAwait(false);");
+            writer.Line("await (__attempt == 1 ? __permit : " + RateLimitEmitter.AcquireAsync(model, rateLimit, "__limiter", "__runtime", model.CancellationToken) + ").ConfigureAwait(false);");
             writer.Close();
             writer.Line();
         }

@@ -13,17 +13,22 @@ internal static class BatchEmitter
     public static void EmitBody(SourceWriter writer, MethodModel model, BatchModel batch)
     {
         var field = Field(model);
-        writer.Line("// [Batched] up to " + RetryEmitter.Number(batch.MaxBatchSize) + " distinct keys per call of " + model.CoreName
+        var values = "up to " + RetryEmitter.Number(batch.MaxBatchSize) + " distinct keys per call of " + model.CoreName
             + ", flushed " + (batch.MaxDelayMilliseconds == 0 ? "on the next turn of the thread pool" : RetryEmitter.Number(batch.MaxDelayMilliseconds) + " ms after a batch's first key")
-            + "; a missing key " + (batch.ThrowOnMissingKey ? "throws KeyNotFoundException" : "yields default") + ".");
+            + "; a missing key " + (batch.ThrowOnMissingKey ? "throws KeyNotFoundException" : "yields default");
+        writer.Line(batch.Policy is null
+            ? "// [Batched] " + values + "."
+            : "// [Batched] policy \"" + batch.Policy + "\" (defaults: " + values + "); new values apply to batches opened after a change.");
         writer.Line("var __batcher = " + field + ";");
         writer.Open("if (__batcher is null)");
         writer.Line("var __created = " + model.RuntimeExpression + ".CreateMicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">(");
         writer.Line("    " + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ",");
         writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(model) + ",");
-        writer.Line("    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
-            + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
-            + (batch.ThrowOnMissingKey ? "true" : "false") + " });");
+        writer.Line(batch.Policy is null
+            ? "    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
+                + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
+                + (batch.ThrowOnMissingKey ? "true" : "false") + " });"
+            : "    " + PolicyBindingName(model) + ");");
         writer.Line("__batcher = global::System.Threading.Interlocked.CompareExchange(ref " + field + ", __created, null) ?? __created;");
         writer.Close();
         writer.Line();
@@ -61,12 +66,12 @@ internal static class BatchEmitter
 
         if (model.Retry is not null)
         {
-            RetryEmitter.OpenLoop(writer);
+            RetryEmitter.OpenLoop(writer, model, "__runtime");
         }
 
         if (model.RateLimit is { } limit)
         {
-            writer.Line("await " + RateLimitEmitter.AcquireAsync(limit, RateLimitEmitter.Limiter(limit, "__runtime"), "cancellationToken") + ".ConfigureAwait(false);");
+            writer.Line("await " + RateLimitEmitter.AcquireAsync(model, limit, RateLimitEmitter.Limiter(model, limit, "__runtime"), "__runtime", "cancellationToken") + ".ConfigureAwait(false);");
         }
 
         var core = (model.IsStatic ? model.SelfType + "." : "this.") + model.CoreName + "(keys" + (batch.CoreTakesToken ? ", cancellationToken" : string.Empty) + ")";
@@ -81,6 +86,18 @@ internal static class BatchEmitter
 
         writer.Close();
     }
+
+    /// <summary>The static field binding a method with <c>[Batched(Policy = ...)]</c> to its policy.</summary>
+    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, BatchModel batch)
+    {
+        writer.Line(MethodEmitter.GeneratedCodeAttribute);
+        writer.Line("private static readonly global::Aspects.Policies.BatchingPolicyBinding " + PolicyBindingName(model) + " = new(");
+        writer.Line("    " + SymbolDisplay.FormatLiteral(batch.Policy!, quote: true) + ",");
+        writer.Line("    new global::Aspects.Policies.BatchingSettings(" + RetryEmitter.Number(batch.MaxBatchSize) + ", "
+            + RetryEmitter.Number(batch.MaxDelayMilliseconds) + ", " + (batch.ThrowOnMissingKey ? "true" : "false") + "));");
+    }
+
+    private static string PolicyBindingName(MethodModel model) => "__aspectsBatchPolicy_" + model.MemberSuffix;
 
     private static string BatcherType(BatchModel batch) =>
         "global::Aspects.Batching.MicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">";

@@ -12,8 +12,9 @@ internal static class CacheEmitter
 {
     public static void EmitCachedBody(SourceWriter writer, MethodModel model, CacheModel cache, string innerName)
     {
-        writer.Line("// [Cached] " + RetryEmitter.Number(cache.DurationSeconds) + " s, " + RetryEmitter.Number(cache.LocalDurationSeconds)
-            + " s in process; key: (" + string.Join(", ", cache.Key.Parts.Select(p => p.Parameter)) + ")"
+        var lifetimes = RetryEmitter.Number(cache.DurationSeconds) + " s, " + RetryEmitter.Number(cache.LocalDurationSeconds) + " s in process";
+        writer.Line("// [Cached] " + (cache.Policy is null ? lifetimes : "policy \"" + cache.Policy + "\" (defaults: " + lifetimes + ")")
+            + "; key: (" + string.Join(", ", cache.Key.Parts.Select(p => p.Parameter)) + ")"
             + (cache.Tags.IsEmpty ? string.Empty : "; tags: " + string.Join(", ", cache.Tags))
             + ". Entries are shared by all instances.");
         writer.Line("var __cache = " + Region(model, model.MemberSuffix, cache.Key, cache.ValueType) + ";");

@@ -73,6 +73,25 @@ internal static class MethodEmitter
             BatchEmitter.EmitMembers(writer, model, batchMembers);
         }
 
+        // Methods without a policy get none of these, so their code is what it always was.
+        if (model.Batch is { Policy: not null } batchPolicy)
+        {
+            writer.Line();
+            BatchEmitter.EmitPolicyMember(writer, model, batchPolicy);
+        }
+
+        if (model.Retry is { Policy: not null } retryPolicy)
+        {
+            writer.Line();
+            RetryEmitter.EmitPolicyMember(writer, model, retryPolicy);
+        }
+
+        if (model.RateLimit is { Policy: not null } rateLimitPolicy)
+        {
+            writer.Line();
+            RateLimitEmitter.EmitPolicyMember(writer, model, rateLimitPolicy);
+        }
+
         for (var i = 0; i < model.ContainingTypes.Count; i++)
         {
             writer.Close();

@@ -6,21 +6,43 @@ namespace Aspects.Generators.Emitting;
 /// <summary>The pieces of the <c>[RateLimited]</c> layer: the limiter lookup and the permit acquisition.</summary>
 internal static class RateLimitEmitter
 {
-    public static string Describe(RateLimitModel rateLimit) =>
-        "// [RateLimited] bucket \"" + rateLimit.Name + "\": " + rateLimit.PermitsPerSecond.TrimEnd('d') + " permits/s, burst "
-        + RetryEmitter.Number(rateLimit.Burst) + ", " + rateLimit.Scope.ToLowerInvariant() + "; "
-        + (rateLimit.Mode == "Wait" ? "waits up to " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once")
-        + " when empty. Every attempt pays a permit.";
+    public static string Describe(RateLimitModel rateLimit)
+    {
+        var values = rateLimit.PermitsPerSecond.TrimEnd('d') + " permits/s, burst " + RetryEmitter.Number(rateLimit.Burst);
+        var wait = rateLimit.Mode == "Wait" ? "waits up to " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
+        return rateLimit.Policy is null
+            ? "// [RateLimited] bucket \"" + rateLimit.Name + "\": " + values + ", " + rateLimit.Scope.ToLowerInvariant() + "; " + wait
+                + " when empty. Every attempt pays a permit."
+            : "// [RateLimited] bucket \"" + rateLimit.Name + "\", " + rateLimit.Scope.ToLowerInvariant() + ", policy \"" + rateLimit.Policy
+                + "\" (defaults: " + values + "; " + wait + " when empty). Every attempt pays a permit.";
+    }
 
-    public static string Limiter(RateLimitModel rateLimit, string runtime) =>
+    public static string Limiter(MethodModel model, RateLimitModel rateLimit, string runtime) =>
         runtime + ".RateLimiters.GetOrCreate(" + SymbolDisplay.FormatLiteral(rateLimit.Name, quote: true) + ", "
-        + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.Burst) + ", global::Aspects.RateLimitScope." + rateLimit.Scope + ")";
+        + (rateLimit.Policy is null ? rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.Burst) : BindingName(model))
+        + ", global::Aspects.RateLimitScope." + rateLimit.Scope + ")";
 
-    public static string AcquireAsync(RateLimitModel rateLimit, string limiter, string? token) =>
-        limiter + ".AcquireAsync(" + Arguments(rateLimit, token) + ")";
+    public static string AcquireAsync(MethodModel model, RateLimitModel rateLimit, string limiter, string runtime, string? token) =>
+        rateLimit.Policy is null
+            ? limiter + ".AcquireAsync(" + Arguments(rateLimit, token) + ")"
+            : BindingName(model) + ".AcquireAsync(" + limiter + ", " + runtime + ", " + RetryEmitter.Token(token) + ")";
 
-    public static string Acquire(RateLimitModel rateLimit, string limiter, string? token) =>
-        limiter + ".Acquire(" + Arguments(rateLimit, token) + ")";
+    public static string Acquire(MethodModel model, RateLimitModel rateLimit, string limiter, string runtime, string? token) =>
+        rateLimit.Policy is null
+            ? limiter + ".Acquire(" + Arguments(rateLimit, token) + ")"
+            : BindingName(model) + ".Acquire(" + limiter + ", " + runtime + ", " + RetryEmitter.Token(token) + ")";
+
+    /// <summary>The static field binding a method with <c>[RateLimited(Policy = ...)]</c> to its policy.</summary>
+    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RateLimitModel rateLimit)
+    {
+        writer.Line(MethodEmitter.GeneratedCodeAttribute);
+        writer.Line("private static readonly global::Aspects.Policies.RateLimitPolicyBinding " + BindingName(model) + " = new(");
+        writer.Line("    " + SymbolDisplay.FormatLiteral(rateLimit.Policy!, quote: true) + ",");
+        writer.Line("    new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.ConfiguredBurst)
+            + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + "));");
+    }
+
+    private static string BindingName(MethodModel model) => "__aspectsRateLimitPolicy_" + model.MemberSuffix;
 
     private static string Arguments(RateLimitModel rateLimit, string? token) =>
         "global::Aspects.RateLimitMode." + rateLimit.Mode + ", global::System.TimeSpan.FromMilliseconds("

@@ -6,20 +6,44 @@ namespace Aspects.Generators.Emitting;
 /// <summary>The pieces of the <c>[Retry]</c> layer: its loop, filter and delay.</summary>
 internal static class RetryEmitter
 {
-    public static string Describe(RetryModel retry) =>
-        "// [Retry] up to " + Number(retry.MaxAttempts) + " attempts; " + retry.Backoff.ToLowerInvariant() + " backoff from "
-        + Number(retry.DelayMilliseconds) + " ms, at most " + Number(retry.MaxDelayMilliseconds) + " ms"
-        + (retry.Jitter ? ", with jitter" : string.Empty) + "; handles "
-        + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Replace("global::", string.Empty))))
-        + ".";
+    public static string Describe(RetryModel retry)
+    {
+        var values = "up to " + Number(retry.MaxAttempts) + " attempts; " + retry.Backoff.ToLowerInvariant() + " backoff from "
+            + Number(retry.DelayMilliseconds) + " ms, at most " + Number(retry.MaxDelayMilliseconds) + " ms"
+            + (retry.Jitter ? ", with jitter" : string.Empty);
+        var handles = "handles "
+            + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Replace("global::", string.Empty))))
+            + ".";
+        return retry.Policy is null
+            ? "// [Retry] " + values + "; " + handles
+            : "// [Retry] policy \"" + retry.Policy + "\" (defaults: " + values + "); " + handles;
+    }
 
     /// <summary>Opens the attempt loop; the caller writes one attempt, then calls <see cref="CloseLoop"/>.</summary>
-    public static void OpenLoop(SourceWriter writer)
+    public static void OpenLoop(SourceWriter writer, MethodModel model, string runtime)
     {
+        if (model.Retry?.Policy is not null)
+        {
+            // The policy's current values, read once per call that needs a retry.
+            writer.Line("var __retry = " + BindingName(model) + ".Resolve(" + runtime + ");");
+        }
+
         writer.Line("var __jitterState = 0d;");
         writer.Open("for (var __attempt = 1; ; __attempt++)");
         writer.Open("try");
     }
+
+    /// <summary>The static field binding a method with <c>[Retry(Policy = ...)]</c> to its policy.</summary>
+    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RetryModel retry)
+    {
+        writer.Line(MethodEmitter.GeneratedCodeAttribute);
+        writer.Line("private static readonly global::Aspects.Policies.RetryPolicyBinding " + BindingName(model) + " = new(");
+        writer.Line("    " + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(retry.Policy!, quote: true) + ",");
+        writer.Line("    new global::Aspects.Policies.RetrySettings(" + Number(retry.MaxAttempts) + ", " + Number(retry.DelayMilliseconds) + ", "
+            + Number(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + (retry.Jitter ? "true" : "false") + "));");
+    }
+
+    private static string BindingName(MethodModel model) => "__aspectsRetryPolicy_" + model.MemberSuffix;
 
     /// <summary>Closes the attempt loop: a handled failure waits on the runtime clock, then the loop tries again.</summary>
     public static void CloseLoop(SourceWriter writer, MethodModel model, RetryModel retry, string runtime, bool isAsync, string? resetLine = null)
@@ -43,7 +67,7 @@ internal static class RetryEmitter
     /// <summary>Retry while attempts remain, the caller has not cancelled, and the exception is handled.</summary>
     private static string Filter(RetryModel retry, string runtime, string? token)
     {
-        var conditions = new List<string> { "__attempt < " + Number(retry.MaxAttempts) };
+        var conditions = new List<string> { "__attempt < " + (retry.Policy is null ? Number(retry.MaxAttempts) : "__retry.MaxAttempts") };
         if (token is not null)
         {
             conditions.Add("!" + token + ".IsCancellationRequested");
@@ -55,8 +79,9 @@ internal static class RetryEmitter
         return string.Join(" && ", conditions);
     }
 
-    private static string NextDelay(string runtime, RetryModel retry) =>
-        "global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff." + retry.Backoff + ", __attempt, "
+    private static string NextDelay(string runtime, RetryModel retry) => retry.Policy is not null
+        ? "__retry.NextDelay(__attempt, ref __jitterState, " + runtime + ".Random)"
+        : "global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff." + retry.Backoff + ", __attempt, "
         + Number(retry.DelayMilliseconds) + ", " + Number(retry.MaxDelayMilliseconds) + ", "
         + (retry.Jitter ? "true" : "false") + ", ref __jitterState, " + runtime + ".Random)";
 

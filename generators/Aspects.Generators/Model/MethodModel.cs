@@ -66,13 +66,15 @@ internal sealed record ParameterModel(string Name, string Type, string Prefix);
 /// <param name="Backoff">The <c>RetryBackoff</c> member name.</param>
 /// <param name="Jitter">Whether delays are randomized.</param>
 /// <param name="Handle">Fully qualified exception types; empty means the transient ones.</param>
+/// <param name="Policy">The named policy that overrides the values at run time, or <see langword="null"/>.</param>
 internal sealed record RetryModel(
     int MaxAttempts,
     int DelayMilliseconds,
     int MaxDelayMilliseconds,
     string Backoff,
     bool Jitter,
-    EquatableArray<string> Handle);
+    EquatableArray<string> Handle,
+    string? Policy = null);
 
 /// <summary>The <c>[Cached]</c> settings of a method, already validated.</summary>
 /// <param name="Name">Names the method in cache keys: its full name, with parameter types when it is overloaded.</param>
@@ -117,13 +119,17 @@ internal sealed record InvalidationModel(string TargetSuffix, CacheKeyModel Key,
 /// <param name="Mode">The <c>RateLimitMode</c> member name.</param>
 /// <param name="MaxWaitMilliseconds">The longest wait in Wait mode.</param>
 /// <param name="Scope">The <c>RateLimitScope</c> member name.</param>
+/// <param name="Policy">The named policy that overrides the values at run time, or <see langword="null"/>.</param>
+/// <param name="ConfiguredBurst">The burst as written (0 = follow the rate), the default a policy starts from.</param>
 internal sealed record RateLimitModel(
     string Name,
     string PermitsPerSecond,
     int Burst,
     string Mode,
     int MaxWaitMilliseconds,
-    string Scope);
+    string Scope,
+    string? Policy = null,
+    int ConfiguredBurst = 0);
 
 /// <summary>The <c>[Batched]</c> settings and shapes of a method, already validated.</summary>
 /// <param name="KeyType">The fully qualified key type.</param>
@@ -134,6 +140,7 @@ internal sealed record RateLimitModel(
 /// <param name="ThrowOnMissingKey">Whether a key missing from the body's result fails its caller.</param>
 /// <param name="CoreReturnsList">Whether the body returns values aligned with the keys instead of a dictionary.</param>
 /// <param name="CoreTakesToken">Whether the body takes a <c>CancellationToken</c>.</param>
+/// <param name="Policy">The named policy that overrides the values at run time, or <see langword="null"/>.</param>
 internal sealed record BatchModel(
     string KeyType,
     string ValueType,
@@ -142,7 +149,8 @@ internal sealed record BatchModel(
     int MaxDelayMilliseconds,
     bool ThrowOnMissingKey,
     bool CoreReturnsList,
-    bool CoreTakesToken);
+    bool CoreTakesToken,
+    string? Policy = null);
 
 /// <summary>The shapes of return value the wrappers support.</summary>
 internal enum ReturnKind

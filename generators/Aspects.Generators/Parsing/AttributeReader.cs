@@ -42,6 +42,18 @@ internal sealed class AttributeReader(AttributeData attribute, List<DiagnosticIn
         return [];
     }
 
+    /// <summary>Reads <c>Policy</c>: <see langword="null"/> when absent; a name that configuration can address otherwise (else reported).</summary>
+    public string? GetPolicy()
+    {
+        var policy = Get<string?>("Policy", null);
+        if (policy is not null && (policy.Trim().Length == 0 || policy.IndexOf(':') >= 0 || policy.Trim().Length != policy.Length))
+        {
+            Invalid("Policy", "\"" + policy + "\"", "a policy is looked up by name under Aspects:{Section}:{name}, so it must be non-empty, without ':' and without surrounding spaces; leave Policy out to use the attribute's values only");
+        }
+
+        return policy;
+    }
+
     public void Invalid(string property, object value, string why) =>
         diagnostics.Add(DiagnosticInfo.Create(
             DiagnosticDescriptors.InvalidAttributeValue,

@@ -22,6 +22,7 @@ internal static class BatchParser
         var maxBatchSize = reader.Get("MaxBatchSize", 100);
         var maxDelay = reader.Get("MaxDelayMilliseconds", 2);
         var throwOnMissingKey = reader.Get("ThrowOnMissingKey", false);
+        var policy = reader.GetPolicy();
         if (maxBatchSize < 1)
         {
             reader.Invalid("MaxBatchSize", maxBatchSize, "a batch holds at least 1 key");
@@ -85,7 +86,8 @@ internal static class BatchParser
                         maxDelay,
                         throwOnMissingKey,
                         shape.ReturnsList,
-                        shape.TakesToken);
+                        shape.TakesToken,
+                        policy);
             }
         }
 

@@ -13,7 +13,7 @@ internal static class CacheParser
     {
         var duration = reader.Get("DurationSeconds", 300);
         var local = reader.Get("LocalDurationSeconds", 0);
-        var policy = reader.Get<string?>("Policy", null);
+        var policy = reader.GetPolicy();
         var tags = reader.GetArray("Tags").Select(t => t.Value as string).ToList();
         if (duration < 1)
         {

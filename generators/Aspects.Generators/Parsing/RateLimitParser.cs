@@ -17,6 +17,7 @@ internal static class RateLimitParser
         var mode = reader.Get("Mode", 0);
         var maxWait = reader.Get("MaxWaitMilliseconds", 30_000);
         var scope = reader.Get("Scope", 0);
+        var policy = reader.GetPolicy();
 
         if (name is not null && name.Trim().Length == 0)
         {
@@ -60,6 +61,8 @@ internal static class RateLimitParser
             resolvedBurst,
             ModeNames[mode],
             maxWait,
-            ScopeNames[scope]);
+            ScopeNames[scope],
+            policy,
+            burst);
     }
 }

@@ -16,6 +16,7 @@ internal static class RetryParser
         var maxDelay = reader.Get("MaxDelayMilliseconds", 30_000);
         var backoff = reader.Get("Backoff", 2);
         var jitter = reader.Get("Jitter", true);
+        var policy = reader.GetPolicy();
 
         var handle = new List<string>();
         foreach (var element in reader.GetArray("Handle"))
@@ -56,7 +57,7 @@ internal static class RetryParser
 
         return reader.HasErrors
             ? null
-            : new RetryModel(maxAttempts, delay, maxDelay, BackoffNames[backoff], jitter, handle.Distinct().ToEquatableArray());
+            : new RetryModel(maxAttempts, delay, maxDelay, BackoffNames[backoff], jitter, handle.Distinct().ToEquatableArray(), policy);
     }
 
     private static bool DerivesFrom(ITypeSymbol type, INamedTypeSymbol? baseType)

@@ -63,8 +63,9 @@ public sealed class RedisTokenBucket : AspectRateLimiter
 
     private readonly IDatabaseAsync _database;
     private readonly RedisKey[] _keys;
-    private readonly RedisValue _interval;
-    private readonly RedisValue _burst;
+    // Swapped whole by Reconfigure; the next script call takes the new rate and burst.
+    // {interval µs, burst}; never mutated, only replaced.
+    private RedisValue[] _shape;
     private readonly RateLimitFailureMode _failureMode;
     private readonly string _failureModeTag;
     private readonly ILogger _logger;
@@ -96,8 +97,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         _database = database;
         Key = $"{keyPrefix}{{{name}}}";
         _keys = [Key];
-        _interval = (1_000_000d / permitsPerSecond).ToString("R", CultureInfo.InvariantCulture);
-        _burst = burst;
+        _shape = Shape(permitsPerSecond, burst);
         _failureMode = failureMode;
         _failureModeTag = failureMode == RateLimitFailureMode.FailOpen ? "fail_open" : "fail_closed";
         _logger = loggerFactory.CreateLogger(RedisRateLimitLog.Category);
@@ -118,7 +118,8 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         long maxWaitMicroseconds = mode == RateLimitMode.Reject ? 0
             : maxWait == Timeout.InfiniteTimeSpan ? -1
             : maxWait.Ticks / TimeSpan.TicksPerMicrosecond;
-        RedisValue[] arguments = [_interval, _burst, permitCount, maxWaitMicroseconds];
+        var shape = Volatile.Read(ref _shape);
+        RedisValue[] arguments = [shape[0], shape[1], permitCount, maxWaitMicroseconds];
 
         RedisResult result;
         try
@@ -152,6 +153,17 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         await Task.Delay(TimeSpan.FromMicroseconds(microseconds), TimeProvider, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <inheritdoc />
+    /// <remarks>The bucket state in Redis stays; the next acquisition (from any process using this limiter) runs with the new values.</remarks>
+    protected override bool ReconfigureCore(double permitsPerSecond, int burst)
+    {
+        Volatile.Write(ref _shape, Shape(permitsPerSecond, burst));
+        return true;
+    }
+
+    private static RedisValue[] Shape(double permitsPerSecond, int burst) =>
+        [(1_000_000d / permitsPerSecond).ToString("R", CultureInfo.InvariantCulture), burst];
 
     // EVALSHA first (only the hash travels); a server that does not know the script yet (first use,
     // restart, failover) answers NOSCRIPT and gets the whole script once with EVAL, which caches it.

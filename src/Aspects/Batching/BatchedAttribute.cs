@@ -33,8 +33,9 @@ public sealed class BatchedAttribute : Attribute
     public bool ThrowOnMissingKey { get; set; }
 
     /// <summary>
-    /// The name of a configured policy that overrides these settings at run time; <see langword="null"/>
-    /// (the default) uses the values written here.
+    /// The name of a policy (<c>Aspects:Batching:{name}</c> in configuration, or <see cref="AspectRuntimeOptions.Policies"/>)
+    /// whose values override <see cref="MaxBatchSize"/>, <see cref="MaxDelayMilliseconds"/> and <see cref="ThrowOnMissingKey"/> at run time, the values written here being the defaults; a reload applies to batches opened afterwards.
+    /// <see langword="null"/> (the default): no policy. A name nothing defines logs a warning once and uses these values.
     /// </summary>
     public string? Policy { get; set; }
 }

@@ -68,11 +68,15 @@ public sealed class MicroBatcher<TKey, TValue>
     private readonly Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> _load;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly int _maxBatchSize;
-    private readonly TimeSpan _maxDelay;
-    private readonly bool _throwOnMissingKey;
-    private readonly int _maxConcurrentBatches;
-    private readonly int _maxQueuedBatches;
+    // Not readonly: a batcher following a policy takes new values when a batch opens (FollowPolicy).
+    private int _maxBatchSize;
+    private TimeSpan _maxDelay;
+    private bool _throwOnMissingKey;
+    private int _maxConcurrentBatches;
+    private int _maxQueuedBatches;
+    private Policies.BatchingPolicyBinding? _policy;
+    private AspectRuntime? _policyRuntime;
+    private Policies.BatchingSettings? _policySettings;
     private readonly KeyValuePair<string, object?> _methodTag;
     private readonly string _spanName;
 
@@ -191,6 +195,11 @@ public sealed class MicroBatcher<TKey, TValue>
             batch = _open;
             if (batch is null)
             {
+                if (_policy is not null)
+                {
+                    RefreshPolicyLocked();
+                }
+
                 queued = _queued.Count;
                 if (queued < _maxQueuedBatches)
                 {
@@ -255,6 +264,31 @@ public sealed class MicroBatcher<TKey, TValue>
         }
 
         return waiter.Task;
+    }
+
+    // Called once, right after construction, by AspectRuntime.CreateMicroBatcher for [Batched(Policy = ...)].
+    internal void FollowPolicy(Policies.BatchingPolicyBinding policy, AspectRuntime runtime, Policies.BatchingSettings current)
+    {
+        _policy = policy;
+        _policyRuntime = runtime;
+        _policySettings = current;
+    }
+
+    // Under _gate, when a batch opens: batches opened after a policy change use the new settings.
+    private void RefreshPolicyLocked()
+    {
+        var settings = _policy!.Resolve(_policyRuntime!);
+        if (ReferenceEquals(settings, _policySettings))
+        {
+            return;
+        }
+
+        _policySettings = settings;
+        _maxBatchSize = settings.MaxBatchSize;
+        _maxDelay = TimeSpan.FromMilliseconds(settings.MaxDelayMilliseconds);
+        _throwOnMissingKey = settings.ThrowOnMissingKey;
+        _maxConcurrentBatches = settings.MaxConcurrentBatches;
+        _maxQueuedBatches = settings.MaxQueuedBatches;
     }
 
     private Task<TValue> Reject(int queued, bool log)
@@ -494,7 +528,7 @@ public sealed class MicroBatcher<TKey, TValue>
             {
                 // The result may use another comparer than ours, so each key is looked up in it, never enumerated.
                 found = results!.TryGetValue(key, out value!);
-                if (!found && _throwOnMissingKey)
+                if (!found && batch.ThrowOnMissingKey)
                 {
                     error = new KeyNotFoundException($"The batch load of {_name} returned no value for the key '{key}'.");
                 }
@@ -565,6 +599,9 @@ public sealed class MicroBatcher<TKey, TValue>
     private sealed class Batch(MicroBatcher<TKey, TValue> owner) : IThreadPoolWorkItem
     {
         public readonly MicroBatcher<TKey, TValue> Owner = owner;
+
+        // Taken when the batch opens, so a policy reload never changes a batch already collecting keys.
+        public readonly bool ThrowOnMissingKey = owner._throwOnMissingKey;
 
         // The distinct keys in arrival order (what the load gets) and, per key, the callers as a linked list.
         public readonly List<TKey> Keys = [];

@@ -42,6 +42,11 @@ public sealed class CacheDefinition
         }
 
         Policy = policy;
+        if (policy is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(policy);
+            PolicyBinding = new Policies.CachePolicyBinding(policy, new Policies.CacheSettings(Duration, LocalDuration));
+        }
     }
 
     /// <summary>The method's full name, <c>Namespace.Type.Method</c>.</summary>
@@ -56,8 +61,14 @@ public sealed class CacheDefinition
     /// <summary>The method's tags.</summary>
     public IReadOnlyList<string> Tags => _tags;
 
-    /// <summary>The configuration policy name, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The name of the policy (<c>Aspects:Cache:{name}</c>) whose <c>DurationSeconds</c> and
+    /// <c>LocalDurationSeconds</c> override <see cref="Duration"/> and <see cref="LocalDuration"/> for entries
+    /// written after it is loaded or changed; <see langword="null"/> when the attribute names none.
+    /// </summary>
     public string? Policy { get; }
+
+    internal Policies.CachePolicyBinding? PolicyBinding { get; }
 
     internal string[] TagArray => _tags;
 

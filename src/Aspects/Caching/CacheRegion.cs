@@ -48,6 +48,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     private readonly Lock _sweepLock = new();
     private int _count;
     private long _sequence;
+    private PolicyLifetimes? _policyLifetimes;
 
     internal CacheRegion(TieredCache cache, CacheDefinition definition)
     {
@@ -59,20 +60,10 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         _methodTag = CacheTelemetry.Method(definition.MethodName);
         _spanName = CacheTelemetry.SpanNamePrefix + definition.MethodName;
 
-        // Without an L2 the local copy is the only one, so it lives for the whole duration.
-        var lifetime = cache.Distributed is null ? definition.Duration : definition.LocalDuration;
-        var ticksPerSecond = _coarseClock ? 1000d : _time.TimestampFrequency;
-        _localLifetime = (long)Math.Min(lifetime.TotalSeconds * ticksPerSecond, long.MaxValue / 2);
+        _localLifetime = LocalLifetime(definition.Duration, definition.LocalDuration);
+        _l2Options = L2Options(definition.Duration, definition.LocalDuration);
         if (cache.Distributed is not null)
         {
-            _l2Options = new HybridCacheEntryOptions
-            {
-                Expiration = definition.Duration,
-                LocalCacheExpiration = definition.LocalDuration,
-
-                // Our L1 is the local tier; a second in-memory copy would ignore our bound and invalidations.
-                Flags = HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableLocalCacheWrite,
-            };
             _l2Tags = definition.TagArray.Length == 0 ? null : definition.TagArray;
         }
     }
@@ -255,6 +246,47 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
     }
 
+    // Without an L2 the local copy is the only one, so it lives for the whole duration.
+    private long LocalLifetime(TimeSpan duration, TimeSpan localDuration)
+    {
+        var lifetime = Cache.Distributed is null ? duration : localDuration;
+        var ticksPerSecond = _coarseClock ? 1000d : _time.TimestampFrequency;
+        return (long)Math.Min(lifetime.TotalSeconds * ticksPerSecond, long.MaxValue / 2);
+    }
+
+    private HybridCacheEntryOptions? L2Options(TimeSpan duration, TimeSpan localDuration) =>
+        Cache.Distributed is null
+            ? null
+            : new HybridCacheEntryOptions
+            {
+                Expiration = duration,
+                LocalCacheExpiration = localDuration,
+
+                // Our L1 is the local tier; a second in-memory copy would ignore our bound and invalidations.
+                Flags = HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableLocalCacheWrite,
+            };
+
+    // A definition with a policy takes its lifetimes from it at every write, so a reload applies to entries
+    // written afterwards. Recomputed only when the resolved settings change.
+    private PolicyLifetimes? CurrentPolicyLifetimes()
+    {
+        if (Definition.PolicyBinding is not { } binding || Cache.Policies is not { } store)
+        {
+            return null;
+        }
+
+        var settings = binding.Resolve(store).Settings;
+        var current = Volatile.Read(ref _policyLifetimes);
+        if (current is null || !ReferenceEquals(current.Settings, settings))
+        {
+            current = new PolicyLifetimes(
+                settings, LocalLifetime(settings.Duration, settings.LocalDuration), L2Options(settings.Duration, settings.LocalDuration));
+            Volatile.Write(ref _policyLifetimes, current);
+        }
+
+        return current;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordLocalHit() => CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL1, CacheTelemetry.Hit);
 
@@ -351,12 +383,13 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         HybridCache l2, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
         var call = new L2Call<TState>(this, flight, key, state, factory);
+        var l2Options = Definition.PolicyBinding is null ? _l2Options : CurrentPolicyLifetimes()?.L2Options ?? _l2Options;
         try
         {
             var value = BoxedInL2
-                ? (await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.RunBoxed, _l2Options, _l2Tags, flight.Token)
+                ? (await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.RunBoxed, l2Options, _l2Tags, flight.Token)
                     .ConfigureAwait(false)).Value!
-                : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, _l2Options, _l2Tags, flight.Token)
+                : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, l2Options, _l2Tags, flight.Token)
                     .ConfigureAwait(false);
             Cache.ReportL2Success();
             if (CacheTelemetry.Requests.Enabled)
@@ -393,7 +426,8 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             return;
         }
 
-        var entry = new Entry(flight.Completion.Task, PreciseNow() + _localLifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
+        var lifetime = Definition.PolicyBinding is null ? _localLifetime : CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
+        var entry = new Entry(flight.Completion.Task, PreciseNow() + lifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
         while (true)
         {
             if (_entries.TryGetValue(key, out var existing))
@@ -471,6 +505,15 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     // HybridCache's built-in serializers write a null string or byte[] as an empty payload, which reads
     // back as "" or []; a box keeps null a null for those two types (others go through JSON, which keeps it).
     private static bool BoxedInL2 => typeof(TValue) == typeof(string) || typeof(TValue) == typeof(byte[]);
+
+    private sealed class PolicyLifetimes(Policies.CacheSettings settings, long localLifetime, HybridCacheEntryOptions? l2Options)
+    {
+        public Policies.CacheSettings Settings { get; } = settings;
+
+        public long LocalLifetime { get; } = localLifetime;
+
+        public HybridCacheEntryOptions? L2Options { get; } = l2Options;
+    }
 
     private sealed record Entry(Task<TValue> Task, long ExpiresAt, long Sequence, string? L2Key)
     {

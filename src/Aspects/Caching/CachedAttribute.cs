@@ -28,6 +28,10 @@ public sealed class CachedAttribute : Attribute
     /// <summary>Tags for invalidating many entries at once with <see cref="Caching.TieredCache.InvalidateTagAsync"/>.</summary>
     public string[] Tags { get; set; } = [];
 
-    /// <summary>The name of a cache policy from configuration; carried to the runtime, reserved for policy binding.</summary>
+    /// <summary>
+    /// The name of a policy (<c>Aspects:Cache:{name}</c> in configuration, or <see cref="AspectRuntimeOptions.Policies"/>)
+    /// whose values override <see cref="DurationSeconds"/> and <see cref="LocalDurationSeconds"/> at run time, the values written here being the defaults; a reload applies to entries written afterwards. <see cref="Tags"/> and the key stay as compiled.
+    /// <see langword="null"/> (the default): no policy. A name nothing defines logs a warning once and uses these values.
+    /// </summary>
     public string? Policy { get; set; }
 }

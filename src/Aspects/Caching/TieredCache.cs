@@ -64,6 +64,9 @@ public sealed class TieredCache : IDisposable
 
     internal ILogger Logger { get; }
 
+    // The owning runtime's named policies; regions of definitions with a policy read their lifetimes through it.
+    internal Policies.PolicyStore? Policies { get; init; }
+
     // Only then do misses need the string key (for the L2 lookup or to match backplane messages).
     internal bool NeedsStringKeys => Distributed is not null || Backplane is not null;
 

@@ -1,3 +1,8 @@
+using Aspects.Policies;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace Aspects.Hosting;
 
 /// <summary>
@@ -7,11 +12,12 @@ namespace Aspects.Hosting;
 public sealed class AspectsBuilder
 {
     private readonly List<Action<IServiceProvider, AspectRuntimeOptions>> _configurations = [];
+    private IConfiguration? _policySection;
 
-    internal AspectsBuilder(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => Services = services;
+    internal AspectsBuilder(IServiceCollection services) => Services = services;
 
     /// <summary>The service collection, for extensions that register what they need (a connection, a data source).</summary>
-    public Microsoft.Extensions.DependencyInjection.IServiceCollection Services { get; }
+    public IServiceCollection Services { get; }
 
     /// <summary>
     /// Adds a step that adjusts the runtime's options when the runtime is first resolved, with access to
@@ -23,6 +29,43 @@ public sealed class AspectsBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         _configurations.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Takes the named policies from <paramref name="section"/> (usually <c>configuration.GetSection("Aspects")</c>):
+    /// <c>Cache:{name}</c>, <c>RateLimits:{name}</c>, <c>Retry:{name}</c> and <c>Batching:{name}</c>, whose settings
+    /// override those of attributes naming the policy (<c>Policy = "name"</c>). The policies are read through
+    /// <see cref="IOptionsMonitor{TOptions}"/> of <see cref="AspectPolicies"/>, so
+    /// <c>services.Configure&lt;AspectPolicies&gt;(...)</c> can add to them, and they reload when the configuration
+    /// changes. See <c>docs/configuration.md</c>.
+    /// </summary>
+    /// <param name="section">The configuration section holding the policies.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <remarks>
+    /// Invalid settings (a number that does not parse or is out of range, an unknown setting or enum name) fail
+    /// the resolution of <see cref="AspectRuntime"/> with an <see cref="OptionsValidationException"/> whose message
+    /// names every bad key, e.g. <c>Aspects:Retry:payments:MaxAttempts</c>; with a host that happens when it starts.
+    /// An invalid reload is logged as an error (event 1401) and the previous policies stay in effect.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">It was called before on this builder.</exception>
+    public AspectsBuilder UseConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        if (_policySection is not null)
+        {
+            throw new InvalidOperationException("UseConfiguration was called twice: pass the one section that holds the Aspects policies.");
+        }
+
+        _policySection = section;
+        Services.AddOptions();
+        Services.AddSingleton<IConfigureOptions<AspectPolicies>>(new PolicyConfigurationSetup(section));
+        Services.AddSingleton<IOptionsChangeTokenSource<AspectPolicies>>(new PolicyChangeTokenSource(section));
+
+        // With a host, resolve the runtime (and so validate the policies) when the host starts, not on the first request.
+        Services.AddOptions<AspectsStartupValidation>()
+            .Validate<AspectRuntime>(static (_, runtime) => runtime is not null, "The Aspects runtime could not be created.")
+            .ValidateOnStart();
         return this;
     }
 
@@ -39,11 +82,29 @@ public sealed class AspectsBuilder
             options.LoggerFactory = loggers;
         }
 
+        IOptionsMonitor<AspectPolicies>? monitor = null;
+        if (_policySection is not null)
+        {
+            monitor = services.GetRequiredService<IOptionsMonitor<AspectPolicies>>();
+            var policies = monitor.CurrentValue;
+            var problems = policies.Validate();
+            if (problems.Count > 0)
+            {
+                throw new OptionsValidationException(Options.DefaultName, typeof(AspectPolicies), problems);
+            }
+
+            options.Policies = policies;
+        }
+
         foreach (var configure in _configurations)
         {
             configure(services, options);
         }
 
-        return new AspectRuntime(options);
+        var runtime = new AspectRuntime(options);
+
+        // The registration lives as long as the monitor (a singleton, like the runtime).
+        monitor?.OnChange(policies => runtime.TryReloadPolicies(policies));
+        return runtime;
     }
 }

@@ -47,10 +47,37 @@ public abstract class AspectRateLimiter : RateLimiter
     public string Name { get; }
 
     /// <summary>The sustained rate in permits per second.</summary>
-    public double PermitsPerSecond { get; }
+    public double PermitsPerSecond { get; private set; }
 
     /// <summary>The bucket capacity: the most permits available at once.</summary>
-    public int Burst { get; }
+    public int Burst { get; private set; }
+
+    /// <summary>
+    /// Changes the rate and capacity at run time (a reloaded policy). Permits on hand are kept, capped at the
+    /// new burst: the bucket is not refilled. Waiters already in line keep their turn.
+    /// </summary>
+    /// <param name="permitsPerSecond">The new rate: greater than 0, at most <see cref="RateLimiterRegistry.MaxPermitsPerSecond"/>.</param>
+    /// <param name="burst">The new capacity: at least 1.</param>
+    /// <returns><see langword="false"/> when this kind of limiter cannot change (it keeps its values).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
+    public bool Reconfigure(double permitsPerSecond, int burst)
+    {
+        RateLimiterRegistry.Validate(Name, permitsPerSecond, burst);
+        if (!ReconfigureCore(permitsPerSecond, burst))
+        {
+            return false;
+        }
+
+        PermitsPerSecond = permitsPerSecond;
+        Burst = burst;
+        return true;
+    }
+
+    /// <summary>Applies a new rate and capacity; see <see cref="Reconfigure"/>. The default cannot and returns <see langword="false"/>.</summary>
+    /// <param name="permitsPerSecond">The new rate, validated.</param>
+    /// <param name="burst">The new capacity, validated.</param>
+    /// <returns>Whether the values were applied.</returns>
+    protected virtual bool ReconfigureCore(double permitsPerSecond, int burst) => false;
 
     /// <summary>The clock waits are measured and done on.</summary>
     protected TimeProvider TimeProvider { get; }

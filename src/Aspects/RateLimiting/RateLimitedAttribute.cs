@@ -39,6 +39,10 @@ public sealed class RateLimitedAttribute : Attribute
     /// <summary>Whether the bucket is per process or shared across processes. Default <see cref="RateLimitScope.Local"/>.</summary>
     public RateLimitScope Scope { get; set; } = RateLimitScope.Local;
 
-    /// <summary>The name of a configuration policy that overrides these values (bound by the hosting package).</summary>
+    /// <summary>
+    /// The name of a policy (<c>Aspects:RateLimits:{name}</c> in configuration, or <see cref="AspectRuntimeOptions.Policies"/>)
+    /// whose values override <see cref="PermitsPerSecond"/>, <see cref="Burst"/>, <see cref="Mode"/> and <see cref="MaxWaitMilliseconds"/> at run time, the values written here being the defaults; on a reload the bucket takes the new rate and burst, keeping the permits it holds (capped at the new burst). <see cref="Name"/> and <see cref="Scope"/> stay as compiled.
+    /// <see langword="null"/> (the default): no policy. A name nothing defines logs a warning once and uses these values.
+    /// </summary>
     public string? Policy { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Aspects.Policies;
 using Microsoft.Extensions.Logging;
 
 namespace Aspects.RateLimiting;
@@ -61,6 +62,33 @@ public sealed class RateLimiterRegistry
         return entry.Limiter;
     }
 
+    /// <summary>
+    /// The limiter of bucket <paramref name="name"/> for a <c>[RateLimited(Policy = ...)]</c> method, created on
+    /// first use with the policy's effective rate and burst. After the runtime's policies change, the first call
+    /// applies the new rate and burst to the bucket (see <see cref="AspectRateLimiter.Reconfigure"/>).
+    /// </summary>
+    /// <param name="name">The bucket name.</param>
+    /// <param name="policy">The method's policy binding (a static field of the generated code).</param>
+    /// <param name="scope">Local or distributed, as compiled.</param>
+    /// <returns>The limiter.</returns>
+    public AspectRateLimiter GetOrCreate(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var resolved = policy.ResolveWithSnapshot(_runtime);
+        if (!_entries.TryGetValue(name, out var entry))
+        {
+            GetOrCreate(name, resolved.Settings.PermitsPerSecond, resolved.Settings.Burst, scope);
+            entry = _entries[name];
+        }
+
+        if (!ReferenceEquals(entry.AppliedSnapshot, resolved.Snapshot))
+        {
+            Apply(entry, policy, resolved);
+        }
+
+        return entry.Limiter;
+    }
+
     internal static void Validate(string name, double permitsPerSecond, int burst)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -75,6 +103,34 @@ public sealed class RateLimiterRegistry
         {
             throw new ArgumentOutOfRangeException(
                 nameof(burst), burst, $"Burst of rate limiter '{name}' must be at least 1.");
+        }
+    }
+
+    // Once per bucket and policy change: the first call after a reload moves the bucket to the new values.
+    private void Apply(Entry entry, RateLimitPolicyBinding policy, Resolved<RateLimitSettings> resolved)
+    {
+        lock (entry)
+        {
+            if (ReferenceEquals(entry.AppliedSnapshot, resolved.Snapshot))
+            {
+                return;
+            }
+
+            var settings = resolved.Settings;
+            if (settings.PermitsPerSecond != entry.PermitsPerSecond || settings.Burst != entry.Burst)
+            {
+                if (entry.Limiter.Reconfigure(settings.PermitsPerSecond, settings.Burst))
+                {
+                    entry.PermitsPerSecond = settings.PermitsPerSecond;
+                    entry.Burst = settings.Burst;
+                }
+                else
+                {
+                    PolicyLog.LimiterNotReconfigurable(_logger, entry.Limiter.Name, policy.Policy);
+                }
+            }
+
+            entry.AppliedSnapshot = resolved.Snapshot;
         }
     }
 
@@ -115,9 +171,12 @@ public sealed class RateLimiterRegistry
 
         public AspectRateLimiter Limiter { get; } = limiter;
 
-        public double PermitsPerSecond { get; } = permitsPerSecond;
+        public double PermitsPerSecond { get; set; } = permitsPerSecond;
 
-        public int Burst { get; } = burst;
+        public int Burst { get; set; } = burst;
+
+        // The policies the bucket's values were last taken from (policy-bound buckets only).
+        public object? AppliedSnapshot { get; set; }
 
         public RateLimitScope Scope { get; } = scope;
 

@@ -21,6 +21,11 @@ namespace Aspects.RateLimiting;
 /// waiters are served first come, first served and a newcomer never overtakes a waiter. A cancelled
 /// waiter gives its units back.
 /// </para>
+/// <para>
+/// <see cref="AspectRateLimiter.Reconfigure"/> (a reloaded policy) swaps in a new state with the new rate and
+/// capacity, carrying over the permits on hand (capped at the new burst); waiters already in line finish on the
+/// old schedule.
+/// </para>
 /// </remarks>
 public sealed class TokenBucket : AspectRateLimiter
 {
@@ -30,12 +35,8 @@ public sealed class TokenBucket : AspectRateLimiter
     private const int MaxRateExponent = 32;
     private const int MaxCapacityExponent = 60;
 
-    private readonly long _created;
-    private readonly double _unitsPerSecond;
-    private readonly double _timestampFrequency;
-    private readonly long _unitsPerPermit;
-    private readonly long _capacityUnits;
-    private long _issued;
+    private readonly Lock _reconfiguring = new();
+    private State _state;
     private bool _disposed;
 
     /// <summary>Creates a full bucket.</summary>
@@ -48,53 +49,27 @@ public sealed class TokenBucket : AspectRateLimiter
         : base(name, permitsPerSecond, burst, timeProvider)
     {
         RateLimiterRegistry.Validate(name, permitsPerSecond, burst);
-
-        int exponent = Math.Min(
-            MaxRateExponent - (int)Math.Ceiling(Math.Log2(permitsPerSecond)),
-            MaxCapacityExponent - (int)Math.Ceiling(Math.Log2(burst + 1.0)));
-        exponent = Math.Max(exponent, 0);
-        _unitsPerPermit = 1L << exponent;
-        _unitsPerSecond = permitsPerSecond * _unitsPerPermit;
-        _capacityUnits = burst * _unitsPerPermit;
-        _timestampFrequency = timeProvider.TimestampFrequency;
-        _created = timeProvider.GetTimestamp();
-        _issued = -_capacityUnits;
+        _state = new State(permitsPerSecond, burst, timeProvider, timeProvider.GetTimestamp(), burst);
     }
 
     /// <summary>How many permits are available now (0 while callers wait for reserved ones).</summary>
-    public int AvailablePermits
-    {
-        get
-        {
-            var available = Math.Min(_capacityUnits, Produced() - Volatile.Read(ref _issued));
-            return available <= 0 ? 0 : (int)(available / _unitsPerPermit);
-        }
-    }
+    public int AvailablePermits => Volatile.Read(ref _state).AvailablePermits(TimeProvider.GetTimestamp());
 
     /// <inheritdoc />
-    public override TimeSpan? IdleDuration
-    {
-        get
-        {
-            // Idle = full: the time since the bucket filled up.
-            var surplus = Produced() - _capacityUnits - Volatile.Read(ref _issued);
-            return surplus < 0 ? null : TimeSpan.FromSeconds(surplus / _unitsPerSecond);
-        }
-    }
+    public override TimeSpan? IdleDuration => Volatile.Read(ref _state).IdleDuration(TimeProvider.GetTimestamp());
 
     /// <inheritdoc />
     public override System.Threading.RateLimiting.RateLimiterStatistics? GetStatistics()
     {
         var statistics = base.GetStatistics()!;
-        var produced = Produced();
-        var issued = Volatile.Read(ref _issued);
-        var reserved = issued - produced;
+        var state = Volatile.Read(ref _state);
+        var now = TimeProvider.GetTimestamp();
         return new()
         {
             TotalSuccessfulLeases = statistics.TotalSuccessfulLeases,
             TotalFailedLeases = statistics.TotalFailedLeases,
-            CurrentAvailablePermits = AvailablePermits,
-            CurrentQueuedCount = reserved <= 0 ? 0 : (long)Math.Ceiling((double)reserved / _unitsPerPermit),
+            CurrentAvailablePermits = state.AvailablePermits(now),
+            CurrentQueuedCount = state.Queued(now),
         };
     }
 
@@ -102,46 +77,23 @@ public sealed class TokenBucket : AspectRateLimiter
     protected override ValueTask<bool> AcquireCoreAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var cost = permitCount * _unitsPerPermit;
-        while (true)
+        return Volatile.Read(ref _state).Acquire(Name, TimeProvider, permitCount, mode, maxWait, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override bool ReconfigureCore(double permitsPerSecond, int burst)
+    {
+        lock (_reconfiguring)
         {
             var now = TimeProvider.GetTimestamp();
-            var produced = Produced(now);
-            var issued = Volatile.Read(ref _issued);
-            // A full bucket does not keep collecting: anything older than the capacity is gone.
-            var start = Math.Max(issued, produced - _capacityUnits);
-            var end = start + cost;
-            if (permitCount == 0)
-            {
-                if (start + _unitsPerPermit <= produced)
-                {
-                    return new ValueTask<bool>(false);
-                }
+            var old = Volatile.Read(ref _state);
 
-                throw new RateLimitRejectedException(Name, TimeUntil(start + _unitsPerPermit, now));
-            }
-
-            if (end <= produced)
-            {
-                if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
-                {
-                    return new ValueTask<bool>(false);
-                }
-
-                continue;
-            }
-
-            var wait = TimeUntil(end, now);
-            if (mode == RateLimitMode.Reject || (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait))
-            {
-                throw new RateLimitRejectedException(Name, wait);
-            }
-
-            if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
-            {
-                return new ValueTask<bool>(WaitForReservationAsync(end, cost, cancellationToken));
-            }
+            // Take what the old state holds so a caller still using it cannot spend the same permits twice.
+            var onHand = old.Drain(now);
+            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, Math.Min(burst, onHand)));
         }
+
+        return true;
     }
 
     /// <inheritdoc />
@@ -151,40 +103,147 @@ public sealed class TokenBucket : AspectRateLimiter
         base.Dispose(disposing);
     }
 
-    private async Task<bool> WaitForReservationAsync(long end, long cost, CancellationToken cancellationToken)
+    /// <summary>One rate and capacity, and how far permits have been handed out under them.</summary>
+    private sealed class State
     {
-        try
+        private readonly long _created;
+        private readonly double _unitsPerSecond;
+        private readonly double _timestampFrequency;
+        private readonly long _unitsPerPermit;
+        private readonly long _capacityUnits;
+        private long _issued;
+
+        public State(double permitsPerSecond, int burst, TimeProvider timeProvider, long now, double initialPermits)
+        {
+            int exponent = Math.Min(
+                MaxRateExponent - (int)Math.Ceiling(Math.Log2(permitsPerSecond)),
+                MaxCapacityExponent - (int)Math.Ceiling(Math.Log2(burst + 1.0)));
+            exponent = Math.Max(exponent, 0);
+            _unitsPerPermit = 1L << exponent;
+            _unitsPerSecond = permitsPerSecond * _unitsPerPermit;
+            _capacityUnits = burst * _unitsPerPermit;
+            _timestampFrequency = timeProvider.TimestampFrequency;
+            _created = now;
+            _issued = -Math.Min(_capacityUnits, (long)Math.Floor(Math.Max(0, initialPermits) * _unitsPerPermit));
+        }
+
+        public int AvailablePermits(long now)
+        {
+            var available = Math.Min(_capacityUnits, Produced(now) - Volatile.Read(ref _issued));
+            return available <= 0 ? 0 : (int)(available / _unitsPerPermit);
+        }
+
+        public TimeSpan? IdleDuration(long now)
+        {
+            // Idle = full: the time since the bucket filled up.
+            var surplus = Produced(now) - _capacityUnits - Volatile.Read(ref _issued);
+            return surplus < 0 ? null : TimeSpan.FromSeconds(surplus / _unitsPerSecond);
+        }
+
+        public long Queued(long now)
+        {
+            var reserved = Volatile.Read(ref _issued) - Produced(now);
+            return reserved <= 0 ? 0 : (long)Math.Ceiling((double)reserved / _unitsPerPermit);
+        }
+
+        public ValueTask<bool> Acquire(
+            string name, TimeProvider time, int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
+        {
+            var cost = permitCount * _unitsPerPermit;
+            while (true)
+            {
+                var now = time.GetTimestamp();
+                var produced = Produced(now);
+                var issued = Volatile.Read(ref _issued);
+                // A full bucket does not keep collecting: anything older than the capacity is gone.
+                var start = Math.Max(issued, produced - _capacityUnits);
+                var end = start + cost;
+                if (permitCount == 0)
+                {
+                    if (start + _unitsPerPermit <= produced)
+                    {
+                        return new ValueTask<bool>(false);
+                    }
+
+                    throw new RateLimitRejectedException(name, TimeUntil(start + _unitsPerPermit, now));
+                }
+
+                if (end <= produced)
+                {
+                    if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+                    {
+                        return new ValueTask<bool>(false);
+                    }
+
+                    continue;
+                }
+
+                var wait = TimeUntil(end, now);
+                if (mode == RateLimitMode.Reject || (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait))
+                {
+                    throw new RateLimitRejectedException(name, wait);
+                }
+
+                if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+                {
+                    return new ValueTask<bool>(WaitForReservationAsync(time, end, cost, cancellationToken));
+                }
+            }
+        }
+
+        /// <summary>Takes every permit on hand (none are left for late callers) and says how many that was.</summary>
+        public double Drain(long now)
         {
             while (true)
             {
-                var now = TimeProvider.GetTimestamp();
-                if (Produced(now) >= end)
+                var produced = Produced(now);
+                var issued = Volatile.Read(ref _issued);
+                var start = Math.Max(issued, produced - _capacityUnits);
+                if (start >= produced)
                 {
-                    return true;
+                    return 0;
                 }
 
-                // The wait is rounded up, and the loop re-checks, so nobody starts before its units exist.
-                await Task.Delay(TimeUntil(end, now), TimeProvider, cancellationToken).ConfigureAwait(false);
+                if (Interlocked.CompareExchange(ref _issued, produced, issued) == issued)
+                {
+                    return (double)(produced - start) / _unitsPerPermit;
+                }
             }
         }
-        catch (OperationCanceledException)
+
+        private async Task<bool> WaitForReservationAsync(TimeProvider time, long end, long cost, CancellationToken cancellationToken)
         {
-            // Give the place back: later waiters keep their times, and the next caller can use the units.
-            Interlocked.Add(ref _issued, -cost);
-            throw;
+            try
+            {
+                while (true)
+                {
+                    var now = time.GetTimestamp();
+                    if (Produced(now) >= end)
+                    {
+                        return true;
+                    }
+
+                    // The wait is rounded up, and the loop re-checks, so nobody starts before its units exist.
+                    await Task.Delay(TimeUntil(end, now), time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Give the place back: later waiters keep their times, and the next caller can use the units.
+                Interlocked.Add(ref _issued, -cost);
+                throw;
+            }
         }
-    }
 
-    private long Produced() => Produced(TimeProvider.GetTimestamp());
+        // Multiply first: for whole rates and ticks the product is exact, so boundaries land exactly.
+        private long Produced(long now) => (long)Math.Floor((now - _created) * _unitsPerSecond / _timestampFrequency);
 
-    // Multiply first: for whole rates and ticks the product is exact, so boundaries land exactly.
-    private long Produced(long now) => (long)Math.Floor((now - _created) * _unitsPerSecond / _timestampFrequency);
-
-    // From now until the clock has produced `units`, rounded up to whole ticks (never early).
-    private TimeSpan TimeUntil(long units, long now)
-    {
-        var due = _created + (long)Math.Ceiling(units * _timestampFrequency / _unitsPerSecond);
-        var remaining = Math.Ceiling((due - now) * (double)TimeSpan.TicksPerSecond / _timestampFrequency);
-        return TimeSpan.FromTicks(Math.Max(1, (long)remaining));
+        // From now until the clock has produced `units`, rounded up to whole ticks (never early).
+        private TimeSpan TimeUntil(long units, long now)
+        {
+            var due = _created + (long)Math.Ceiling(units * _timestampFrequency / _unitsPerSecond);
+            var remaining = Math.Ceiling((due - now) * (double)TimeSpan.TicksPerSecond / _timestampFrequency);
+            return TimeSpan.FromTicks(Math.Max(1, (long)remaining));
+        }
     }
 }

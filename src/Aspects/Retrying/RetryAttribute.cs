@@ -37,4 +37,13 @@ public sealed class RetryAttribute : Attribute
     /// <see cref="AspectRuntimeOptions.TransientExceptionClassifiers"/>.
     /// </summary>
     public Type[] Handle { get; set; } = [];
+
+    /// <summary>
+    /// The name of a retry policy (<c>Aspects:Retry:{name}</c> in configuration, or
+    /// <see cref="AspectRuntimeOptions.Policies"/>) whose values override <see cref="MaxAttempts"/>,
+    /// <see cref="DelayMilliseconds"/>, <see cref="MaxDelayMilliseconds"/>, <see cref="Backoff"/> and
+    /// <see cref="Jitter"/> at run time, the values written here being the defaults; reloads apply to the next call.
+    /// <see cref="Handle"/> stays as compiled. <see langword="null"/> (the default): no policy.
+    /// </summary>
+    public string? Policy { get; set; }
 }

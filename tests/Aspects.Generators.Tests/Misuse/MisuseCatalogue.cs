@@ -295,6 +295,24 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0007", at: "MaxBatchSize = 0", says: "at least 1 key")),
 
+        new("Retry_with_an_empty_policy_name", """
+            public partial class Client
+            {
+                [Retry(Policy = "")]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "Policy = \"\"", says: "must be non-empty, without ':'")),
+
+        new("Batch_policy_name_with_a_configuration_separator", """
+            public partial class Stock
+            {
+                [Batched(Policy = "stock:fast")]
+                public partial Task<int> GetAsync(int id);
+                private Task<IReadOnlyDictionary<int, int>> GetCoreAsync(IReadOnlyList<int> ids) => throw new NotSupportedException();
+            }
+            """, Reports("ASP0007", at: "Policy = \"stock:fast\"", says: "Aspects:{Section}:{name}")),
+
         new("Attribute_value_of_the_wrong_type", """
             public partial class Client
             {

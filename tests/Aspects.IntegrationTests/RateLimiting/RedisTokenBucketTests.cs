@@ -90,6 +90,27 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_reconfigured_bucket_takes_the_new_burst_on_its_next_acquisition()
+    {
+        // One permit per 1000 s: nothing refills during the test, so only the burst decides.
+        const double Rate = 0.001;
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var runtime = new AspectRuntime(new() { DistributedRateLimiters = new RedisRateLimiterFactory(connection) });
+        var limiter = runtime.RateLimiters.GetOrCreate($"reconfigured-{Guid.NewGuid():N}", Rate, 1, RateLimitScope.Distributed);
+
+        await limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        await Assert.ThrowsAsync<RateLimitRejectedException>(() => limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None).AsTask());
+
+        Assert.True(limiter.Reconfigure(Rate, 3));
+
+        // The state in Redis stays (one permit spent); the script now allows a burst of 3.
+        await limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        await limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        await Assert.ThrowsAsync<RateLimitRejectedException>(() => limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None).AsTask());
+        Assert.Equal(3, limiter.Burst);
+    }
+
+    [Fact]
     public async Task Redis_stopped_mid_test_fails_open_or_closed_as_configured_logged_and_counted()
     {
         Assert.True(

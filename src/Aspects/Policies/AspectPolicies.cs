@@ -1,0 +1,77 @@
+namespace Aspects.Policies;
+
+/// <summary>
+/// Named policies that <c>Policy = "name"</c> on an aspect attribute takes its settings from; a value a
+/// policy leaves unset keeps the attribute's value. Names are case-insensitive, like configuration keys.
+/// </summary>
+/// <remarks>
+/// Set them in code through <see cref="AspectRuntimeOptions.Policies"/> (and later with
+/// <see cref="AspectRuntime.UpdatePolicies"/>), or bind them from configuration with
+/// <c>services.AddAspects(a =&gt; a.UseConfiguration(configuration.GetSection("Aspects")))</c>, which
+/// also reloads them when the configuration changes. See <c>docs/configuration.md</c>.
+/// </remarks>
+public sealed class AspectPolicies
+{
+    /// <summary>Policies of <c>[Cached(Policy = ...)]</c> methods (configuration section <c>Aspects:Cache</c>).</summary>
+    public IDictionary<string, CachePolicy> Cache { get; } = new Dictionary<string, CachePolicy>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Policies of <c>[RateLimited(Policy = ...)]</c> methods (configuration section <c>Aspects:RateLimits</c>).</summary>
+    public IDictionary<string, RateLimitPolicy> RateLimits { get; } = new Dictionary<string, RateLimitPolicy>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Policies of <c>[Retry(Policy = ...)]</c> methods (configuration section <c>Aspects:Retry</c>).</summary>
+    public IDictionary<string, RetryPolicy> Retry { get; } = new Dictionary<string, RetryPolicy>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Policies of <c>[Batched(Policy = ...)]</c> methods (configuration section <c>Aspects:Batching</c>).</summary>
+    public IDictionary<string, BatchingPolicy> Batching { get; } = new Dictionary<string, BatchingPolicy>(StringComparer.OrdinalIgnoreCase);
+
+    // Problems found while reading configuration (bad numbers, unknown keys); each names its full key.
+    internal List<string> ConfigurationErrors { get; } = [];
+
+    // Where the policies came from, so validation messages name keys the user can find.
+    internal string SourcePath { get; set; } = "AspectRuntimeOptions.Policies";
+
+    /// <summary>
+    /// Checks every value and returns one message per bad one, naming its key
+    /// (<c>Aspects:Retry:payments:MaxAttempts</c> when read from configuration); empty when all are valid.
+    /// </summary>
+    /// <returns>The problems found.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(ConfigurationErrors);
+        foreach (var (name, policy) in Cache)
+        {
+            CheckName(errors, "Cache", name);
+            policy?.Validate(Path("Cache", name), errors);
+        }
+
+        foreach (var (name, policy) in RateLimits)
+        {
+            CheckName(errors, "RateLimits", name);
+            policy?.Validate(Path("RateLimits", name), errors);
+        }
+
+        foreach (var (name, policy) in Retry)
+        {
+            CheckName(errors, "Retry", name);
+            policy?.Validate(Path("Retry", name), errors);
+        }
+
+        foreach (var (name, policy) in Batching)
+        {
+            CheckName(errors, "Batching", name);
+            policy?.Validate(Path("Batching", name), errors);
+        }
+
+        return errors;
+    }
+
+    private string Path(string section, string name) => (SourcePath.Length == 0 ? string.Empty : SourcePath + ":") + section + ":" + name;
+
+    private void CheckName(List<string> errors, string section, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add($"{Path(section, string.Empty).TrimEnd(':')} has a policy with an empty name; policies are looked up by the attribute's Policy name.");
+        }
+    }
+}
