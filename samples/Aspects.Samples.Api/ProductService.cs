@@ -7,28 +7,28 @@ namespace Aspects.Samples.Api;
 /// <c>AddAspects</c> registered, and the generated wrappers use that runtime (Redis, PostgreSQL errors, policies).
 /// </summary>
 /// <remarks>
-/// POLICIES: once policies from configuration are available, each attribute below names its section of
-/// <c>appsettings.json</c> (<c>Aspects:Cache:products</c>, <c>Aspects:Retry:database</c>, <c>Aspects:Batching:stock</c>,
-/// <c>Aspects:RateLimits:pricing-api</c>); the values written here are then the defaults.
+/// Each attribute names a policy in <c>appsettings.json</c> (<c>Aspects:Cache:products</c>, <c>Aspects:Retry:database</c>,
+/// <c>Aspects:Batching:stock</c>, <c>Aspects:RateLimits:pricing-api</c>); the values written here are the defaults, and a
+/// change to the file applies without a restart (docs/configuration.md).
 /// </remarks>
 public sealed partial class ProductService(IProductStore store, PricingApi pricing, AspectRuntime aspects)
 {
     /// <summary>A product by id: memory, then Redis when configured, then the store; retried on timeouts.</summary>
-    [Cached(DurationSeconds = 60, LocalDurationSeconds = 10, Tags = ["products"])] // POLICIES: , Policy = "products"
-    [Retry(MaxAttempts = 3, DelayMilliseconds = 50)] // POLICIES: , Policy = "database"
+    [Cached(DurationSeconds = 60, LocalDurationSeconds = 10, Tags = ["products"], Policy = "products")]
+    [Retry(MaxAttempts = 3, DelayMilliseconds = 50, Policy = "database")]
     public partial Task<Product?> GetProductAsync(int id, CancellationToken cancellationToken = default);
 
     /// <summary>Changes a price; the cached product is evicted (on every instance, with Redis) once the update succeeded.</summary>
     [InvalidatesCache(nameof(GetProductAsync))]
-    [Retry(MaxAttempts = 3, DelayMilliseconds = 50)] // POLICIES: , Policy = "database"
+    [Retry(MaxAttempts = 3, DelayMilliseconds = 50, Policy = "database")]
     public partial Task SetPriceAsync(int id, decimal price, CancellationToken cancellationToken = default);
 
     /// <summary>The stock of one product; concurrent calls within 10 ms share one query.</summary>
-    [Batched(MaxBatchSize = 100, MaxDelayMilliseconds = 10)] // POLICIES: , Policy = "stock"
+    [Batched(MaxBatchSize = 100, MaxDelayMilliseconds = 10, Policy = "stock")]
     public partial Task<int> GetStockAsync(int productId, CancellationToken cancellationToken = default);
 
     /// <summary>A quote from the pricing API: 2 calls per second, bursts of 5; beyond that <see cref="RateLimitRejectedException"/>.</summary>
-    [RateLimited(Name = "pricing-api", PermitsPerSecond = 2, Burst = 5, Mode = RateLimitMode.Reject)] // POLICIES: , Policy = "pricing-api"
+    [RateLimited(Name = "pricing-api", PermitsPerSecond = 2, Burst = 5, Mode = RateLimitMode.Reject, Policy = "pricing-api")]
     public partial Task<decimal> GetQuoteAsync(string sku, CancellationToken cancellationToken = default);
 
     private Task<Product?> GetProductCoreAsync(int id, CancellationToken cancellationToken) =>

@@ -16,8 +16,8 @@ var redis = builder.Configuration.GetConnectionString("Redis");
 var postgres = builder.Configuration.GetConnectionString("Postgres");
 builder.Services.AddAspects(aspects =>
 {
-    // POLICIES: named policies from appsettings.json ("Aspects" section), read by [Cached(Policy = "products")] etc.:
-    // aspects.UseConfiguration(builder.Configuration.GetSection("Aspects"));
+    // Named policies from appsettings.json ("Aspects" section), read by [Cached(Policy = "products")] etc.; reloaded on change.
+    aspects.UseConfiguration(builder.Configuration.GetSection("Aspects"));
     if (!string.IsNullOrWhiteSpace(redis))
     {
         aspects.UseRedis(redis);

@@ -4,7 +4,7 @@ using Aspects.IntegrationTests.Rig;
 namespace Aspects.Samples.Tests;
 
 /// <summary>The API sample running as a real process on a free loopback port, with an HTTP client for it.</summary>
-public sealed class ApiSampleFixture : IAsyncLifetime
+public class ApiSampleFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
@@ -16,12 +16,15 @@ public sealed class ApiSampleFixture : IAsyncLifetime
     /// <summary>The sample's recent output, for failure messages.</summary>
     public string Output => _process?.Output ?? string.Empty;
 
+    /// <summary>Arguments added to the sample's command line, e.g. configuration overrides.</summary>
+    protected virtual string[] ExtraArguments => [];
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Find()}";
         Client.BaseAddress = new Uri(url);
-        _process = SampleProcess.Start("ApiSample", "--urls", url);
+        _process = SampleProcess.Start("ApiSample", ["--urls", url, .. ExtraArguments]);
         var clock = Stopwatch.StartNew();
         string? lastError = null;
         while (clock.Elapsed < StartTimeout)

@@ -46,7 +46,7 @@ public sealed class AspectsBuilder
     /// Invalid settings (a number that does not parse or is out of range, an unknown setting or enum name) fail
     /// the resolution of <see cref="AspectRuntime"/> with an <see cref="OptionsValidationException"/> whose message
     /// names every bad key, e.g. <c>Aspects:Retry:payments:MaxAttempts</c>; with a host that happens when it starts.
-    /// An invalid reload is logged as an error (event 1401) and the previous policies stay in effect.
+    /// An invalid reload is logged as an error (event 5001) and the previous policies stay in effect.
     /// </remarks>
     /// <exception cref="InvalidOperationException">It was called before on this builder.</exception>
     public AspectsBuilder UseConfiguration(IConfiguration section)

@@ -54,7 +54,7 @@ public sealed class PolicyConfigurationTests : IDisposable
         Reload("Aspects:Retry:payments:MaxAttempts", null);
         Assert.Throws<TimeoutException>(() => service.FetchBalance());
         Assert.Equal(4 + 6 + 2, service.Attempts);
-        Assert.Contains(_logs.Entries, e => e.EventId.Id == 1403 && e.Level == LogLevel.Information);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 5003 && e.Level == LogLevel.Information);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class PolicyConfigurationTests : IDisposable
         Assert.Throws<TimeoutException>(() => service.FetchBalanceWithoutPolicy());
 
         Assert.Equal(3 + 3, service.Attempts);
-        var warning = Assert.Single(_logs.Entries, e => e.EventId.Id == 1402);
+        var warning = Assert.Single(_logs.Entries, e => e.EventId.Id == 5002);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("'nowhere'", warning.Message);
         Assert.Contains("Aspects:Retry:nowhere", warning.Message);
@@ -156,7 +156,7 @@ public sealed class PolicyConfigurationTests : IDisposable
 
             // The file watcher reports the change on its own thread (after a 250 ms debounce): wait for the reload, bounded.
             var deadline = DateTime.UtcNow + Bound;
-            while (!_logs.Entries.Any(e => e.EventId.Id == 1403))
+            while (!_logs.Entries.Any(e => e.EventId.Id == 5003))
             {
                 Assert.True(DateTime.UtcNow < deadline, $"The policies were not reloaded within {Bound.TotalSeconds} s of saving {file}.");
                 await Task.Delay(20);
@@ -185,7 +185,7 @@ public sealed class PolicyConfigurationTests : IDisposable
         Assert.Throws<TimeoutException>(() => service.FetchBalance());
         Assert.Equal(4, service.Attempts);
         Assert.Equal([1, 2, 3], Enumerable.Range(0, 3).Select(_ => service.Quote()));
-        var error = Assert.Single(_logs.Entries, e => e.EventId.Id == 1401);
+        var error = Assert.Single(_logs.Entries, e => e.EventId.Id == 5001);
         Assert.Equal(LogLevel.Error, error.Level);
         Assert.Contains(key, error.Message);
 
