@@ -51,7 +51,7 @@ internal static class RetryEmitter
         var token = model.CancellationToken;
         writer.Close();
         writer.Open("catch (global::System.Exception __exception) when (" + Filter(retry, runtime, token) + ")");
-        writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", __exception);");
+        writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", __exception, __attempt);");
         if (resetLine is not null)
         {
             writer.Line(resetLine);

@@ -20,15 +20,10 @@ public static class RetryTelemetry
         "aspects.retry.attempts", "{retry}",
         "Attempts of [Retry] methods that failed with a handled exception and are tried again, by method and exception type.");
 
-    /// <summary>Records that an attempt of <paramref name="method"/> failed and will be tried again.</summary>
-    /// <param name="method">The method's full name (never argument values).</param>
-    /// <param name="exception">The handled failure; its type name becomes the <c>error.type</c> tag.</param>
-    public static void Retrying(string method, Exception exception) => Retrying(method, exception, 0);
-
     /// <summary>Records that attempt <paramref name="attempt"/> of <paramref name="method"/> failed and will be tried again.</summary>
     /// <param name="method">The method's full name (never argument values).</param>
     /// <param name="exception">The handled failure; its type name becomes the <c>error.type</c> tag.</param>
-    /// <param name="attempt">The number of the attempt that failed (1 for the first); 0 when unknown (then not recorded on the span).</param>
+    /// <param name="attempt">The number of the attempt that failed (1 for the first).</param>
     public static void Retrying(string method, Exception exception, int attempt)
     {
         if (Retries.Enabled)
@@ -53,12 +48,8 @@ public static class RetryTelemetry
         {
             { TelemetryTags.Method, method },
             { ExceptionTypeTag, exception.GetType().FullName },
+            { AttemptTag, attempt },
         };
-        if (attempt > 0)
-        {
-            tags.Add(AttemptTag, attempt);
-        }
-
         activity.AddEvent(new ActivityEvent(EventName, tags: tags));
     }
 }

@@ -39,7 +39,7 @@ namespace Inventory
                 }
                 catch (global::System.Exception __exception) when (__attempt < 3 && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
                 {
-                    global::Aspects.Retrying.RetryTelemetry.Retrying("Inventory.StockService.GetStockAsync", __exception);
+                    global::Aspects.Retrying.RetryTelemetry.Retrying("Inventory.StockService.GetStockAsync", __exception, __attempt);
                     await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
                 }
             }

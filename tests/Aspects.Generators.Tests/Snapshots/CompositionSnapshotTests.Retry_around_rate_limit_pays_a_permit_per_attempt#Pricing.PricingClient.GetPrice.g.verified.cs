@@ -20,7 +20,7 @@ namespace Pricing
                 }
                 catch (global::System.Exception __exception) when (__attempt < 2 && this._aspects.IsTransient(__exception))
                 {
-                    global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPrice", __exception);
+                    global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPrice", __exception, __attempt);
                     this._aspects.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 0, 30000, true, ref __jitterState, this._aspects.Random), global::System.Threading.CancellationToken.None);
                 }
             }

@@ -54,7 +54,7 @@ namespace Pricing
                     }
                     catch (global::System.Exception __exception) when (__attempt < 4 && !ct.IsCancellationRequested && __exception is global::System.Net.Http.HttpRequestException)
                     {
-                        global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPriceAsync", __exception);
+                        global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPriceAsync", __exception, __attempt);
                         __pending = null;
                         await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }

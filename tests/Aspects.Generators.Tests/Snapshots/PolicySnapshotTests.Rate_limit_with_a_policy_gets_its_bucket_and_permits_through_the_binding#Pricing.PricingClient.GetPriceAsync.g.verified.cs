@@ -55,7 +55,7 @@ namespace Pricing
                     }
                     catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !ct.IsCancellationRequested && __exception is global::System.Net.Http.HttpRequestException)
                     {
-                        global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPriceAsync", __exception);
+                        global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPriceAsync", __exception, __attempt);
                         __pending = null;
                         await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }

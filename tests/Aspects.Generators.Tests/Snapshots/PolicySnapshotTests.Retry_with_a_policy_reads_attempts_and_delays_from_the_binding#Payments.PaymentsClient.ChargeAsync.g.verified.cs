@@ -39,7 +39,7 @@ namespace Payments
                     }
                     catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
                     {
-                        global::Aspects.Retrying.RetryTelemetry.Retrying("Payments.PaymentsClient.ChargeAsync", __exception);
+                        global::Aspects.Retrying.RetryTelemetry.Retrying("Payments.PaymentsClient.ChargeAsync", __exception, __attempt);
                         __pending = null;
                         await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }

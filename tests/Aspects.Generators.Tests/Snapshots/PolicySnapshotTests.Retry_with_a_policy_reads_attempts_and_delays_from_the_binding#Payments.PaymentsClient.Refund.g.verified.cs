@@ -19,7 +19,7 @@ namespace Payments
                 }
                 catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && __exception is global::System.TimeoutException)
                 {
-                    global::Aspects.Retrying.RetryTelemetry.Retrying("Payments.PaymentsClient.Refund", __exception);
+                    global::Aspects.Retrying.RetryTelemetry.Retrying("Payments.PaymentsClient.Refund", __exception, __attempt);
                     aspects.Delay(__retry.NextDelay(__attempt, ref __jitterState, aspects.Random), global::System.Threading.CancellationToken.None);
                 }
             }

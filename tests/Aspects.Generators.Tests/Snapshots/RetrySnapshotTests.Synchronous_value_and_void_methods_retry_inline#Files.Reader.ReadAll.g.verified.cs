@@ -18,7 +18,7 @@ namespace Files
                 }
                 catch (global::System.Exception __exception) when (__attempt < 3 && __exception is global::System.IO.IOException)
                 {
-                    global::Aspects.Retrying.RetryTelemetry.Retrying("Files.Reader.ReadAll", __exception);
+                    global::Aspects.Retrying.RetryTelemetry.Retrying("Files.Reader.ReadAll", __exception, __attempt);
                     global::Aspects.AspectRuntime.Default.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 10, 30000, true, ref __jitterState, global::Aspects.AspectRuntime.Default.Random), global::System.Threading.CancellationToken.None);
                 }
             }

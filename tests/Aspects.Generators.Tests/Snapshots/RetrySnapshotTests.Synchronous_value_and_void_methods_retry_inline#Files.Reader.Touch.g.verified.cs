@@ -19,7 +19,7 @@ namespace Files
                 }
                 catch (global::System.Exception __exception) when (__attempt < 3 && global::Aspects.AspectRuntime.Default.IsTransient(__exception))
                 {
-                    global::Aspects.Retrying.RetryTelemetry.Retrying("Files.Reader.Touch", __exception);
+                    global::Aspects.Retrying.RetryTelemetry.Retrying("Files.Reader.Touch", __exception, __attempt);
                     global::Aspects.AspectRuntime.Default.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, global::Aspects.AspectRuntime.Default.Random), global::System.Threading.CancellationToken.None);
                 }
             }

@@ -30,7 +30,7 @@ namespace Shop
                     }
                     catch (global::System.Exception __exception) when (__attempt < 4 && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
                     {
-                        global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.CatalogService.GetProductAsync", __exception);
+                        global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.CatalogService.GetProductAsync", __exception, __attempt);
                         __pending = null;
                         await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 100, 30000, true, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }

@@ -39,7 +39,7 @@ namespace Shop
                     }
                     catch (global::System.Exception __exception) when (__attempt < 5 && __exception is global::System.Net.Http.HttpRequestException or global::System.TimeoutException)
                     {
-                        global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.Notifier.NotifyAsync", __exception);
+                        global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.Notifier.NotifyAsync", __exception, __attempt);
                         __pending = null;
                         await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Constant, __attempt, 50, 30000, false, ref __jitterState, __runtime.Random), global::System.Threading.CancellationToken.None).ConfigureAwait(false);
                     }

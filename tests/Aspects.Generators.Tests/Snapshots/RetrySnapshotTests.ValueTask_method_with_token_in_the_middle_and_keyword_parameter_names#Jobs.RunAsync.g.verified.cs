@@ -37,7 +37,7 @@ partial class Jobs
                 }
                 catch (global::System.Exception __exception) when (__attempt < 2 && !token.IsCancellationRequested && __runtime.IsTransient(__exception))
                 {
-                    global::Aspects.Retrying.RetryTelemetry.Retrying("Jobs.RunAsync", __exception);
+                    global::Aspects.Retrying.RetryTelemetry.Retrying("Jobs.RunAsync", __exception, __attempt);
                     __pending = null;
                     await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), token).ConfigureAwait(false);
                 }

@@ -41,7 +41,7 @@ namespace Shop.Storage
                         }
                         catch (global::System.Exception __exception) when (__attempt < 3 && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
                         {
-                            global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.Storage.Outer<TKey>.Repository<TValue>.LoadAsync", __exception);
+                            global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.Storage.Outer<TKey>.Repository<TValue>.LoadAsync", __exception, __attempt);
                             __pending = null;
                             await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Linear, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
                         }
