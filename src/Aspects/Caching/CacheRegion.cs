@@ -275,7 +275,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             return null;
         }
 
-        var settings = binding.Resolve(store).Settings;
+        var settings = binding.ResolveWithSnapshot(store).Settings;
         var current = Volatile.Read(ref _policyLifetimes);
         if (current is null || !ReferenceEquals(current.Settings, settings))
         {

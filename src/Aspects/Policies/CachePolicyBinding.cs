@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Aspects.Policies;
 
 /// <summary>The effective lifetimes of a <c>[Cached]</c> method: its attribute merged with its policy.</summary>
@@ -16,49 +14,23 @@ internal sealed class CacheSettings(TimeSpan duration, TimeSpan localDuration)
 /// Ties a <see cref="Caching.CacheDefinition"/> with a policy name to its policy; the cache asks it for the
 /// lifetimes of every entry it writes, so a reload applies to entries written afterwards.
 /// </summary>
-internal sealed class CachePolicyBinding(string policy, CacheSettings defaults)
+internal sealed class CachePolicyBinding(string policy, CacheSettings defaults) : PolicyBinding<CachePolicy, CacheSettings>(policy, defaults)
 {
-    private Resolved<CacheSettings>? _last;
+    private protected override string Section => "Cache";
 
-    public string Policy { get; } = policy;
+    private protected override Dictionary<string, CachePolicy> PoliciesOf(PolicySnapshot snapshot) => snapshot.Cache;
 
-    public CacheSettings Defaults { get; } = defaults;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Resolved<CacheSettings> Resolve(PolicyStore store)
+    private protected override CacheSettings Merge(CachePolicy policy)
     {
-        var snapshot = store.Current;
-        var last = Volatile.Read(ref _last);
-        return last is not null && ReferenceEquals(last.Snapshot, snapshot) ? last : ResolveSlow(store, snapshot, last);
+        var duration = policy.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Defaults.Duration;
+        var local = policy.LocalDurationSeconds switch
+        {
+            null => Defaults.LocalDuration,
+            0 => TimeSpan.FromSeconds(60),
+            { } localSeconds => TimeSpan.FromSeconds(localSeconds),
+        };
+        return new CacheSettings(duration, local > duration ? duration : local);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private Resolved<CacheSettings> ResolveSlow(PolicyStore store, PolicySnapshot snapshot, Resolved<CacheSettings>? last)
-    {
-        var settings = Defaults;
-        if (snapshot.Cache.TryGetValue(Policy, out var policy))
-        {
-            var duration = policy.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Defaults.Duration;
-            var local = policy.LocalDurationSeconds switch
-            {
-                null => Defaults.LocalDuration,
-                0 => TimeSpan.FromSeconds(60),
-                { } localSeconds => TimeSpan.FromSeconds(localSeconds),
-            };
-            settings = new CacheSettings(duration, local > duration ? duration : local);
-        }
-        else
-        {
-            store.ReportMissing("Cache", Policy);
-        }
-
-        if (last is not null && last.Settings.SameAs(settings))
-        {
-            settings = last.Settings;
-        }
-
-        var resolved = new Resolved<CacheSettings>(snapshot, settings);
-        Volatile.Write(ref _last, resolved);
-        return resolved;
-    }
+    private protected override bool Same(CacheSettings left, CacheSettings right) => left.SameAs(right);
 }

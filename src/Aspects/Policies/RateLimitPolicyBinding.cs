@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Aspects.RateLimiting;
 
 namespace Aspects.Policies;
@@ -9,32 +8,12 @@ namespace Aspects.Policies;
 /// <see cref="RateLimiterRegistry.GetOrCreate(string, RateLimitPolicyBinding, RateLimitScope)"/> (which applies a
 /// changed rate or burst to the bucket) and takes permits with <see cref="AcquireAsync"/>.
 /// </summary>
-public sealed class RateLimitPolicyBinding
+/// <param name="policy">The policy name (<c>Aspects:RateLimits:{policy}</c>).</param>
+/// <param name="defaults">The attribute's values, used for whatever the policy leaves unset.</param>
+public sealed class RateLimitPolicyBinding(string policy, RateLimitSettings defaults)
+    : PolicyBinding<RateLimitPolicy, RateLimitSettings>(policy, defaults)
 {
-    private Resolved<RateLimitSettings>? _last;
-
-    /// <summary>Creates the binding.</summary>
-    /// <param name="policy">The policy name (<c>Aspects:RateLimits:{policy}</c>).</param>
-    /// <param name="defaults">The attribute's values, used for whatever the policy leaves unset.</param>
-    public RateLimitPolicyBinding(string policy, RateLimitSettings defaults)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(policy);
-        ArgumentNullException.ThrowIfNull(defaults);
-        Policy = policy;
-        Defaults = defaults;
-    }
-
-    /// <summary>The policy name.</summary>
-    public string Policy { get; }
-
-    /// <summary>The attribute's values.</summary>
-    public RateLimitSettings Defaults { get; }
-
-    /// <summary>The effective settings on <paramref name="runtime"/>; re-merged only after its policies changed.</summary>
-    /// <param name="runtime">The runtime whose policies apply.</param>
-    /// <returns>The settings (the same instance until the policies change).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public RateLimitSettings Resolve(AspectRuntime runtime) => ResolveWithSnapshot(runtime).Settings;
+    private protected override string Section => "RateLimits";
 
     /// <summary>Takes one permit from <paramref name="limiter"/> with the effective mode and maximum wait.</summary>
     /// <param name="limiter">The method's bucket.</param>
@@ -57,39 +36,9 @@ public sealed class RateLimitPolicyBinding
         limiter.Acquire(settings.Mode, settings.MaxWait, cancellationToken);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Resolved<RateLimitSettings> ResolveWithSnapshot(AspectRuntime runtime)
-    {
-        var snapshot = runtime.PolicyStore.Current;
-        var last = Volatile.Read(ref _last);
-        return last is not null && ReferenceEquals(last.Snapshot, snapshot) ? last : ResolveSlow(runtime.PolicyStore, snapshot, last);
-    }
+    private protected override Dictionary<string, RateLimitPolicy> PoliciesOf(PolicySnapshot snapshot) => snapshot.RateLimits;
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private Resolved<RateLimitSettings> ResolveSlow(PolicyStore store, PolicySnapshot snapshot, Resolved<RateLimitSettings>? last)
-    {
-        RateLimitSettings settings;
-        if (snapshot.RateLimits.TryGetValue(Policy, out var policy))
-        {
-            settings = Defaults.With(policy);
-        }
-        else
-        {
-            store.ReportMissing("RateLimits", Policy);
-            settings = Defaults;
-        }
+    private protected override RateLimitSettings Merge(RateLimitPolicy policy) => Defaults.With(policy);
 
-        if (last is not null && last.Settings.SameAs(settings))
-        {
-            settings = last.Settings;
-        }
-        else if (settings.SameAs(Defaults))
-        {
-            settings = Defaults;
-        }
-
-        var resolved = new Resolved<RateLimitSettings>(snapshot, settings);
-        Volatile.Write(ref _last, resolved);
-        return resolved;
-    }
+    private protected override bool Same(RateLimitSettings left, RateLimitSettings right) => left.SameAs(right);
 }

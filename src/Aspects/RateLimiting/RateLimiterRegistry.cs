@@ -74,7 +74,7 @@ public sealed class RateLimiterRegistry
     public AspectRateLimiter GetOrCreate(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var resolved = policy.ResolveWithSnapshot(_runtime);
+        var resolved = policy.ResolveWithSnapshot(_runtime.PolicyStore);
         if (!_entries.TryGetValue(name, out var entry))
         {
             GetOrCreate(name, resolved.Settings.PermitsPerSecond, resolved.Settings.Burst, scope);
