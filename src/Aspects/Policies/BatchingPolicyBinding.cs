@@ -10,7 +10,7 @@ namespace Aspects.Policies;
 /// <param name="defaults">The attribute's values, used for whatever the policy leaves unset.</param>
 public sealed class BatchingPolicyBinding(string policy, BatchingSettings defaults) : PolicyBinding<BatchingPolicy, BatchingSettings>(policy, defaults)
 {
-    private protected override string Section => "Batching";
+    private protected override string Section => PolicyConfigurationReader.BatchingSection;
 
     private protected override Dictionary<string, BatchingPolicy> PoliciesOf(PolicySnapshot snapshot) => snapshot.Batching;
 

@@ -16,7 +16,7 @@ internal sealed class CacheSettings(TimeSpan duration, TimeSpan localDuration)
 /// </summary>
 internal sealed class CachePolicyBinding(string policy, CacheSettings defaults) : PolicyBinding<CachePolicy, CacheSettings>(policy, defaults)
 {
-    private protected override string Section => "Cache";
+    private protected override string Section => PolicyConfigurationReader.CacheSection;
 
     private protected override Dictionary<string, CachePolicy> PoliciesOf(PolicySnapshot snapshot) => snapshot.Cache;
 

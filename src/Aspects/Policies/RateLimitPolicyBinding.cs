@@ -13,7 +13,7 @@ namespace Aspects.Policies;
 public sealed class RateLimitPolicyBinding(string policy, RateLimitSettings defaults)
     : PolicyBinding<RateLimitPolicy, RateLimitSettings>(policy, defaults)
 {
-    private protected override string Section => "RateLimits";
+    private protected override string Section => PolicyConfigurationReader.RateLimitsSection;
 
     /// <summary>Takes one permit from <paramref name="limiter"/> with the effective mode and maximum wait.</summary>
     /// <param name="limiter">The method's bucket.</param>

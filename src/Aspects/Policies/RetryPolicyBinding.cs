@@ -8,7 +8,7 @@ namespace Aspects.Policies;
 /// <param name="defaults">The attribute's values, used for whatever the policy leaves unset.</param>
 public sealed class RetryPolicyBinding(string policy, RetrySettings defaults) : PolicyBinding<RetryPolicy, RetrySettings>(policy, defaults)
 {
-    private protected override string Section => "Retry";
+    private protected override string Section => PolicyConfigurationReader.RetrySection;
 
     private protected override Dictionary<string, RetryPolicy> PoliciesOf(PolicySnapshot snapshot) => snapshot.Retry;
 
