@@ -17,8 +17,22 @@ namespace Aspects.Redis.RateLimiting;
 /// bucket's "theoretical arrival time" (GCRA) in microseconds; it expires once the bucket would be full
 /// again, so idle buckets vanish. A caller that may wait reserves its permit in the same script and is
 /// told how long to wait; it then waits on the runtime's <see cref="TimeProvider"/>. Reservations are
-/// ordered by Redis, so waiters across all processes are served first come, first served. A waiter
-/// cancelled after its reservation forfeits that permit (the bucket errs on the side of admitting less).
+/// ordered by Redis, so waiters across all processes are served first come, first served.
+/// </para>
+/// <para>
+/// A waiter cancelled before its turn (or while its acquisition is still on the wire) gives its reservation
+/// back with a second script, fire and forget: the caller gets its <see cref="OperationCanceledException"/> at
+/// once. If it was the last in line the arrival time moves back by its permits (never below Redis <c>TIME</c>);
+/// otherwise its slot goes into a sorted set, <see cref="FreedSlotsKey"/>, and the next caller that would wait
+/// longer takes it whole, starting exactly when the cancelled waiter would have. Either way the bucket admits
+/// no more than without the cancelled reservation; a freed slot whose start has passed is dropped. A caller
+/// who takes a freed slot may start before earlier waiters whose slots are later; they keep their turns.
+/// </para>
+/// <para>
+/// The refund is best effort: when Redis does not answer it (within the multiplexer's command timeout) the
+/// permit is forfeited, logged at debug level (event 2103, <c>RateLimitRefundFailed</c>) and counted in
+/// <c>aspects.ratelimit.refunds</c> with <c>aspects.ratelimit.refund_result</c> = <c>failed</c> (the other
+/// results: <c>returned</c>, <c>held</c> as a freed slot, <c>lapsed</c> when there was nothing left to give back).
 /// </para>
 /// <para>
 /// While Redis is unreachable, calls follow the configured <see cref="RateLimitFailureMode"/>; the first
