@@ -71,7 +71,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
             for i = 1, #freed do
                 local n, start = string.match(freed[i], '^%d+:(%d+):%d+:(%d+)$')
                 start = tonumber(start)
-                if start < now then
+                if not start or start < now then
                     redis.call('ZREM', KEYS[2], freed[i])
                 elseif tonumber(n) == permits and start - now < wait and (max_wait < 0 or start - now <= max_wait) then
                     redis.call('ZREM', KEYS[2], freed[i])
@@ -278,24 +278,26 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     // The caller stopped waiting for the script's answer; if the script reserved, nobody will use the permit.
     private async Task RefundWhenAnsweredAsync(Task<RedisResult> evaluation)
     {
-        RedisResult result;
+        RedisValue reservation;
         try
         {
-            result = await evaluation.ConfigureAwait(false);
+            var reply = (RedisResult[])(await evaluation.ConfigureAwait(false))!;
+            if ((long)reply[0] != 1)
+            {
+                return;
+            }
+
+            reservation = (RedisValue)reply[2];
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e)
         {
             // The script may or may not have run; there is no token to give back. Counted, not logged:
-            // the next acquisition reports the outage.
+            // the next acquisition reports an outage.
             CountRefund(RefundFailed, e);
             return;
         }
 
-        var reply = (RedisResult[])result!;
-        if ((long)reply[0] == 1)
-        {
-            await RefundAsync((RedisValue)reply[2]).ConfigureAwait(false);
-        }
+        await RefundAsync(reservation).ConfigureAwait(false);
     }
 
     private async Task RefundAsync(RedisValue reservation)
