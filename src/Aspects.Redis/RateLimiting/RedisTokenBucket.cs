@@ -291,9 +291,9 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         }
         catch (Exception e)
         {
-            // The script may or may not have run; there is no token to give back. Counted, not logged:
-            // the next acquisition reports an outage.
+            // The script may or may not have run; there is no token to give back.
             CountRefund(RefundFailed, e);
+            RedisRateLimitLog.RefundFailed(_logger, e, Name);
             return;
         }
 
