@@ -16,4 +16,9 @@ internal static partial class RedisRateLimitLog
     [LoggerMessage(EventId = 2102, EventName = "RateLimitRedisRecovered", Level = LogLevel.Information,
         Message = "Redis answers again for rate limiter '{LimiterName}'; the distributed limit is enforced again.")]
     public static partial void RedisRecovered(ILogger logger, string limiterName);
+
+    [LoggerMessage(EventId = 2103, EventName = "RateLimitRefundFailed", Level = LogLevel.Debug,
+        Message = "Could not give a cancelled waiter's permit back to rate limiter '{LimiterName}' in Redis; the permit is " +
+                  "forfeited. Counted in aspects.ratelimit.refunds (aspects.ratelimit.refund_result = failed).")]
+    public static partial void RefundFailed(ILogger logger, Exception exception, string limiterName);
 }
