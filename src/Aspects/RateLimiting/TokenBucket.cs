@@ -18,8 +18,9 @@ namespace Aspects.RateLimiting;
 /// <para>
 /// A caller that may wait reserves its permits at once by moving <c>_issued</c> past <c>produced</c>,
 /// then sleeps until the clock has produced them. Reservations are ordered by the compare-and-swap, so
-/// waiters are served first come, first served and a newcomer never overtakes a waiter. A cancelled
-/// waiter gives its units back.
+/// waiters are served first come, first served. A cancelled waiter gives its reservation back: the last one in
+/// line moves the tail back; one with others behind it leaves its slot to the next caller who would wait (who thus
+/// overtakes the waiters behind that slot), so a cancellation never lets the bucket admit more than its burst.
 /// </para>
 /// <para>
 /// <see cref="AspectRateLimiter.Reconfigure"/> (a reloaded policy) swaps in a new state with the new rate and
@@ -111,6 +112,11 @@ public sealed class TokenBucket : AspectRateLimiter
         private readonly double _timestampFrequency;
         private readonly long _unitsPerPermit;
         private readonly long _capacityUnits;
+        private readonly Lock _freedLock = new();
+        // Reservations given back by cancelled waiters that others had already queued behind, as (end, cost):
+        // the next caller who would wait takes one whole instead of queueing at the tail. Guarded by _freedLock.
+        private readonly List<(long End, long Cost)> _freed = [];
+        private int _freedCount;
         private long _issued;
 
         public State(double permitsPerSecond, int burst, TimeProvider timeProvider, long now, double initialPermits)
@@ -184,6 +190,11 @@ public sealed class TokenBucket : AspectRateLimiter
                     throw new RateLimitRejectedException(name, wait);
                 }
 
+                if (Volatile.Read(ref _freedCount) > 0 && TryTakeFreed(cost, produced) is { } freedEnd)
+                {
+                    return new ValueTask<bool>(WaitForReservationAsync(time, freedEnd, cost, cancellationToken));
+                }
+
                 if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
                 {
                     return new ValueTask<bool>(WaitForReservationAsync(time, end, cost, cancellationToken));
@@ -229,9 +240,71 @@ public sealed class TokenBucket : AspectRateLimiter
             }
             catch (OperationCanceledException)
             {
-                // Give the place back: later waiters keep their times, and the next caller can use the units.
-                Interlocked.Add(ref _issued, -cost);
+                GiveBack(end, cost, time.GetTimestamp());
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// Returns a cancelled waiter's reservation without ever admitting more than the bucket allows. The last
+        /// reservation in line moves the tail back (with any given-back slots that thereby become last), as if it
+        /// had never been made. One with others queued behind it cannot: their times are fixed, and moving the tail
+        /// would hand a newcomer the same time as the last of them. Its slot is kept for the next caller who would
+        /// otherwise wait, and lapses once its time has passed (an unused permit of the past, which a full bucket
+        /// would not have kept either).
+        /// </summary>
+        private void GiveBack(long end, long cost, long now)
+        {
+            lock (_freedLock)
+            {
+                if (Interlocked.CompareExchange(ref _issued, end - cost, end) == end)
+                {
+                    var tail = end - cost;
+                    for (var i = _freed.FindIndex(f => f.End == tail); i >= 0; i = _freed.FindIndex(f => f.End == tail))
+                    {
+                        var slot = _freed[i];
+                        if (Interlocked.CompareExchange(ref _issued, tail - slot.Cost, tail) != tail)
+                        {
+                            break;
+                        }
+
+                        _freed.RemoveAt(i);
+                        tail -= slot.Cost;
+                    }
+                }
+                else if (end > Produced(now))
+                {
+                    _freed.Add((end, cost));
+                }
+
+                Volatile.Write(ref _freedCount, _freed.Count);
+            }
+        }
+
+        /// <summary>Takes the earliest given-back slot of the same size that has not lapsed; its end, or null.</summary>
+        private long? TryTakeFreed(long cost, long produced)
+        {
+            lock (_freedLock)
+            {
+                _freed.RemoveAll(f => f.End <= produced);
+                var best = -1;
+                for (var i = 0; i < _freed.Count; i++)
+                {
+                    if (_freed[i].Cost == cost && (best < 0 || _freed[i].End < _freed[best].End))
+                    {
+                        best = i;
+                    }
+                }
+
+                long? end = null;
+                if (best >= 0)
+                {
+                    end = _freed[best].End;
+                    _freed.RemoveAt(best);
+                }
+
+                Volatile.Write(ref _freedCount, _freed.Count);
+                return end;
             }
         }
 

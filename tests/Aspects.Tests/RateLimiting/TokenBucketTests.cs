@@ -146,27 +146,64 @@ public class TokenBucketTests
     }
 
     [Fact]
-    public async Task Cancelling_a_queued_waiter_fails_only_that_caller_and_returns_its_permit()
+    public async Task Cancelling_a_queued_waiter_fails_only_that_caller_and_a_newcomer_takes_its_slot()
     {
         var bucket = new TokenBucket("cancel", permitsPerSecond: 1, burst: 1, _time);
         await bucket.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
         using var cancellation = new CancellationTokenSource();
 
-        var first = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
-        var cancelled = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), cancellation.Token).AsTask();
-        var third = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
+        var first = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();    // due at 1 s
+        var cancelled = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), cancellation.Token).AsTask();  // due at 2 s
+        var third = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();    // due at 3 s
 
         await cancellation.CancelAsync();
-
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Bounded));
-        Assert.False(first.IsCompleted);
-        Assert.False(third.IsCompleted);
+        var newcomer = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
 
+        Assert.False(first.IsCompleted || third.IsCompleted || newcomer.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
         await first.WaitAsync(Bounded);
-        _time.Advance(TimeSpan.FromSeconds(2));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await newcomer.WaitAsync(Bounded); // the cancelled caller's slot, not a new one at 4 s
+        Assert.False(third.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
         await third.WaitAsync(Bounded);
-        // Four permits in three seconds (burst 1 + 3 × 1/s); the cancelled caller's permit is the extra one.
+
+        // Burst 1 + 3 s × 1/s = 4 permits by now, all taken: nothing more at 3 s.
+        Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_given_back_slot_never_lets_the_bucket_admit_more_than_its_burst()
+    {
+        var bucket = new TokenBucket("cancel-burst", permitsPerSecond: 1, burst: 1, _time);
+        await bucket.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        using var cancellation = new CancellationTokenSource();
+        var cancelled = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), cancellation.Token).AsTask(); // due at 1 s
+        var last = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();   // due at 2 s
+
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Bounded));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await last.WaitAsync(Bounded);
+
+        // The slot at 1 s lapsed unused; a full bucket of 1 is spent by `last` at 2 s, so a newcomer is rejected
+        // (moving the tail back instead would have admitted it at 2 s too: two permits at once with burst 1).
+        Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_last_waiter_in_line_gives_its_place_back_to_the_tail()
+    {
+        var bucket = new TokenBucket("cancel-tail", permitsPerSecond: 1, burst: 1, _time);
+        await bucket.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        using var cancellation = new CancellationTokenSource();
+        var cancelled = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), cancellation.Token).AsTask(); // due at 1 s
+
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Bounded));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
         bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
         Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
     }
