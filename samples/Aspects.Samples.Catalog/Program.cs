@@ -7,6 +7,7 @@ using Aspects.Samples.Catalog;
 using Aspects.Samples.Catalog.Data;
 using Aspects.Samples.Catalog.Telemetry;
 using Aspects.Samples.Catalog.Workload;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 // The showcase: a product catalog service using every aspect, under a few seconds of concurrent traffic, then a
@@ -86,7 +87,9 @@ for (var i = 0; i < (redis is null ? 1 : 2); i++)
     if (redis is not null)
     {
         runtimeOptions.Cache.KeyPrefix = $"aspects-sample-{runId}";
-        runtimeOptions.Cache.UseRedis(redis);
+        // L2 copies go through source-generated JSON metadata, not HybridCache's reflection-based default (NativeAOT).
+        runtimeOptions.Cache.UseRedis(
+            redis, hybridCache: h => h.AddSerializerFactory(new JsonTypeInfoSerializerFactory(CatalogJsonContext.Default)));
         runtimeOptions.DistributedRateLimiters = new RedisRateLimiterFactory(redis, new RedisRateLimiterOptions { KeyPrefix = $"aspects-sample-{runId}:rl:" });
         runtimeOptions.AddRedisTransientErrors();
     }
