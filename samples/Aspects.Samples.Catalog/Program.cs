@@ -7,6 +7,9 @@ using Aspects.Samples.Catalog;
 using Aspects.Samples.Catalog.Data;
 using Aspects.Samples.Catalog.Telemetry;
 using Aspects.Samples.Catalog.Workload;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 // The showcase: a product catalog service using every aspect, under a few seconds of concurrent traffic, then a
@@ -86,7 +89,14 @@ for (var i = 0; i < (redis is null ? 1 : 2); i++)
     if (redis is not null)
     {
         runtimeOptions.Cache.KeyPrefix = $"aspects-sample-{runId}";
-        runtimeOptions.Cache.UseRedis(redis);
+        // L2 copies go through source-generated JSON metadata (NativeAOT has no reflection). HybridCache's
+        // reflection-based default serializer is removed too, so a cached type missing from CatalogJsonContext
+        // fails under JIT (as l2 errors) just as it would in the native binary, and the tests catch it.
+        runtimeOptions.Cache.UseRedis(redis, hybridCache: h =>
+        {
+            h.Services.RemoveAll<IHybridCacheSerializerFactory>();
+            h.AddSerializerFactory(new JsonTypeInfoSerializerFactory(CatalogJsonContext.Default));
+        });
         runtimeOptions.DistributedRateLimiters = new RedisRateLimiterFactory(redis, new RedisRateLimiterOptions { KeyPrefix = $"aspects-sample-{runId}:rl:" });
         runtimeOptions.AddRedisTransientErrors();
     }

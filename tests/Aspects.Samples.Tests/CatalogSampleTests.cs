@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Aspects.IntegrationTests.Rig;
 
 namespace Aspects.Samples.Tests;
 
@@ -39,6 +40,26 @@ public sealed partial class CatalogSampleTests
     }
 
     [Fact]
+    public async Task With_redis_the_l2_is_hit_and_never_fails()
+    {
+        // The L2 copies go through the sample's source-generated JSON context (CatalogJsonContext) only, the way the
+        // NativeAOT build needs them: the sample removes HybridCache's reflection fallback, so a cached type missing
+        // from the context fails here under JIT too (no l2 hits, l2 errors).
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var sample = SampleProcess.Start("CatalogSample", "--seconds", "1", "--redis", redis.ConnectionString);
+
+        await sample.WaitForExitAsync(Timeout);
+
+        var output = sample.Output;
+        Assert.True(sample.ExitCode == 0, $"Exit code {sample.ExitCode}. Output:\n{output}");
+        Assert.Contains($"memory + Redis {redis.ConnectionString}, 2 nodes", output);
+        var cache = CacheRow().Match(output);
+        Assert.True(cache.Success, $"No GetProductAsync cache row in:\n{output}");
+        Assert.True(Number(cache.Groups["l2"].Value) > 0, $"Expected l2 hits: {cache.Value}");
+        Assert.DoesNotContain("l2 errors", output);
+    }
+
+    [Fact]
     public async Task Unknown_option_exits_with_code_2_and_the_usage()
     {
         await using var sample = SampleProcess.Start("CatalogSample", "--no-such-option");
@@ -51,6 +72,9 @@ public sealed partial class CatalogSampleTests
     }
 
     private static long Number(string text) => long.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"GetProductAsync +(?<calls>[\d,]+) +(?<l1>[\d,]+) +(?<l2>[\d,]+) +(?<source>[\d,]+) ")]
+    private static partial Regex CacheRow();
 
     [GeneratedRegex(@"GetStockAsync +(?<calls>[\d,]+) +(?<batches>[\d,]+) ")]
     private static partial Regex StockRow();

@@ -59,7 +59,8 @@ public sealed class AspectReport(MetricsReader metrics, bool hasRedis)
         if (metrics.Total(Instruments.CacheL2Errors, product) is > 0 and var l2Errors)
         {
             text.AppendLine(Invariant, $"  l2 errors: {l2Errors:N0} Redis operations failed ({Instruments.CacheL2Errors.Name}); those calls");
-            text.AppendLine("  fell back to the database. Under NativeAOT: HybridCache's default JSON serializer, see docs/aot.md");
+            text.AppendLine("  fell back to the database. Under NativeAOT: a cached type missing from CatalogJsonContext?");
+            text.AppendLine("  See docs/aot.md.");
         }
 
         text.AppendLine().AppendLine("[Batched]   concurrent single-id calls → one WHERE id = ANY(@ids) query per batch");
