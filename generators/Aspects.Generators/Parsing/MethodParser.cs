@@ -166,6 +166,14 @@ internal static class MethodParser
                     break;
                 case AttributeNames.Batched:
                     batched = true;
+                    if (!method.IsStatic && type.TypeKind == TypeKind.Struct)
+                    {
+                        // The batcher lives in a field created on first use: a readonly struct cannot assign it,
+                        // and each copy of a mutable struct would create its own, so nothing would be batched.
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BatchedStructInstanceMethod, location, method.Name, type.Name));
+                        break;
+                    }
+
                     batch = hasByRefParameter ? null : BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
                     break;
                 case AttributeNames.Retry:
