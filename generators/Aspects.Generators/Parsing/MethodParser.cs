@@ -41,8 +41,17 @@ internal static class MethodParser
     /// <summary>The outermost aspect attribute on <paramref name="method"/>.</summary>
     private static string? OwnerOf(IMethodSymbol method)
     {
-        var names = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).ToList();
-        return AttributeNames.Composition.FirstOrDefault(names.Contains);
+        string? owner = null;
+        var rank = int.MaxValue;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (AttributeNames.Of(attribute.AttributeClass) is { } name && Array.IndexOf(AttributeNames.Composition, name) is var index and >= 0 && index < rank)
+            {
+                (owner, rank) = (name, index);
+            }
+        }
+
+        return owner;
     }
 
     private static MethodModel? TryParse(
@@ -56,7 +65,7 @@ internal static class MethodParser
             return null;
         }
 
-        return ParseMethod(method, syntax, shortName, new KnownTypes(context.SemanticModel.Compilation), resolveInvalidations: true, diagnostics, cancellationToken);
+        return ParseMethod(method, syntax, shortName, KnownTypes.For(context.SemanticModel.Compilation), resolveInvalidations: true, diagnostics, cancellationToken);
     }
 
     /// <summary>
@@ -140,7 +149,8 @@ internal static class MethodParser
             }
         }
 
-        var fullName = FullNameOf(method);
+        var facts = known.Facts(type);
+        var fullName = facts.ErrorMessageName + "." + method.Name;
         var memberSuffix = MemberSuffixOf(method);
         CacheModel? cache = null;
         var invalidations = new List<InvalidationModel>();
@@ -151,8 +161,14 @@ internal static class MethodParser
         foreach (var attribute in method.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var name = AttributeNames.Of(attribute.AttributeClass);
+            if (name is null)
+            {
+                continue;
+            }
+
             var reader = new AttributeReader(attribute, diagnostics, cancellationToken);
-            switch (attribute.AttributeClass?.ToDisplayString())
+            switch (name)
             {
                 case AttributeNames.Cached:
                     cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics);
@@ -190,7 +206,7 @@ internal static class MethodParser
             }
         }
 
-        var names = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).ToList();
+        var names = method.GetAttributes().Select(a => AttributeNames.Of(a.AttributeClass)).ToList();
         if (names.Contains(AttributeNames.Cached) && names.Contains(AttributeNames.InvalidatesCache))
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -208,10 +224,10 @@ internal static class MethodParser
         }
 
         return new MethodModel(
-            HintName: HintNameOf(method, memberSuffix),
-            Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            HintName: HintNameOf(method, memberSuffix, facts.Namespace),
+            Namespace: facts.Namespace,
             ContainingTypes: ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
-            SelfType: type.Qualified(),
+            SelfType: facts.Qualified,
             Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
             Name: syntax.Identifier.Text,
             TypeParameters: method.TypeParameters.Length == 0
@@ -515,17 +531,19 @@ internal static class MethodParser
         return constraints.Count == 0 ? string.Empty : "where " + Escape(parameter.Name) + " : " + string.Join(", ", constraints);
     }
 
-    /// <summary><c>Shop.CatalogService.GetProductAsync</c>: names the method in telemetry and default limiter names.</summary>
-    private static string FullNameOf(IMethodSymbol method) =>
-        method.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + "." + method.Name;
-
     /// <summary>
     /// The method name, numbered in declaration order when it is overloaded, so generated files and
     /// members stay unique and stable.
     /// </summary>
     public static string MemberSuffixOf(IMethodSymbol method)
     {
-        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+        var members = method.ContainingType.GetMembers(method.Name);
+        if (members.Length == 1)
+        {
+            return method.Name;
+        }
+
+        var overloads = members.OfType<IMethodSymbol>()
             .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
             .ToList();
@@ -534,7 +552,7 @@ internal static class MethodParser
             : method.Name;
     }
 
-    private static string HintNameOf(IMethodSymbol method, string memberSuffix)
+    private static string HintNameOf(IMethodSymbol method, string memberSuffix, string? @namespace)
     {
         var name = new StringBuilder();
         var types = new Stack<INamedTypeSymbol>();
@@ -543,9 +561,9 @@ internal static class MethodParser
             types.Push(type);
         }
 
-        if (!method.ContainingType.ContainingNamespace.IsGlobalNamespace)
+        if (@namespace is not null)
         {
-            name.Append(method.ContainingType.ContainingNamespace.ToDisplayString()).Append('.');
+            name.Append(@namespace).Append('.');
         }
 
         foreach (var type in types)
