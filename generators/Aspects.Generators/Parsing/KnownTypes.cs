@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Aspects.Generators.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Aspects.Generators.Parsing;
 
@@ -17,6 +19,9 @@ internal sealed class KnownTypes
     private static readonly ConditionalWeakTable<Compilation, KnownTypes> PerCompilation = new();
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, TypeFacts> _types = new(SymbolEqualityComparer.Default);
+
+    // Keyed by the type declaration that holds the method, one table per value of keepUnsafe.
+    private readonly ConcurrentDictionary<SyntaxNode, EquatableArray<string>>[] _shells = [new(), new()];
 
     private KnownTypes(Compilation compilation)
     {
@@ -61,6 +66,22 @@ internal sealed class KnownTypes
     /// <summary>The instance for <paramref name="compilation"/>, created on first use.</summary>
     public static KnownTypes For(Compilation compilation) => PerCompilation.GetValue(compilation, static c => new KnownTypes(c));
 
+    /// <summary><see cref="MethodParser.ContainingTypeDeclarations"/>, shared by the methods of one type declaration.</summary>
+    public EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
+    {
+        var table = _shells[keepUnsafe ? 1 : 0];
+        if (syntax.Parent is not { } parent || !table.TryGetValue(parent, out var shells))
+        {
+            shells = MethodParser.ContainingTypeDeclarations(syntax, keepUnsafe);
+            if (syntax.Parent is { } declaration)
+            {
+                table.TryAdd(declaration, shells);
+            }
+        }
+
+        return shells;
+    }
+
     /// <summary>The shared facts about <paramref name="type"/>, computed on first use.</summary>
     public TypeFacts Facts(INamedTypeSymbol type) => _types.GetOrAdd(type, static t => new TypeFacts(t));
 
@@ -70,6 +91,7 @@ internal sealed class KnownTypes
         private string? _qualified;
         private string? _errorMessageName;
         private string? _namespace;
+        private string? _hintPrefix;
         private string? _instanceRuntime;
         private string? _staticRuntime;
 
@@ -81,6 +103,9 @@ internal sealed class KnownTypes
 
         /// <summary>The containing namespace's display name, or <see langword="null"/> for the global namespace.</summary>
         public string? Namespace => type.ContainingNamespace.IsGlobalNamespace ? null : _namespace ??= type.ContainingNamespace.ToDisplayString();
+
+        /// <summary><see cref="MethodParser.HintPrefixOf"/> of the type.</summary>
+        public string HintPrefix => _hintPrefix ??= MethodParser.HintPrefixOf(type, Namespace);
 
         /// <summary>The <c>AspectRuntime</c> expression for an instance or a static method of the type.</summary>
         public string Runtime(bool isStatic, KnownTypes known) => isStatic

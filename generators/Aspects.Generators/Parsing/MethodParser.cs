@@ -224,9 +224,9 @@ internal static class MethodParser
         }
 
         return new MethodModel(
-            HintName: HintNameOf(method, memberSuffix, facts.Namespace),
+            HintName: facts.HintPrefix + memberSuffix + ".g.cs",
             Namespace: facts.Namespace,
-            ContainingTypes: ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
+            ContainingTypes: known.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: facts.Qualified,
             Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
             Name: syntax.Identifier.Text,
@@ -399,19 +399,24 @@ internal static class MethodParser
     /// <summary>Checks the user's body method; returns whether it is declared <c>async</c> (then it never throws synchronously).</summary>
     private static bool CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
     {
-        var expected = ExpectedCoreSignature(method, coreName, returns);
         var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, expected));
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
             return false;
         }
 
-        // An 'async void' body reports failures to no one, so the wrapper could never see them.
-        if (candidates.FirstOrDefault(candidate => Matches(method, candidate)) is { } match && !(match.IsAsync && match.ReturnsVoid))
+        // An 'async void' body reports failures to no one, so the wrapper could never see them. A match
+        // returns what the declaration returns, so the declaration's (already bound) ReturnsVoid tells.
+        var comparable = CanMatchBySyntax(method, syntax);
+        if (candidates.FirstOrDefault(candidate => (comparable && MatchesBySyntax(syntax, candidate)) || Matches(method, candidate)) is { } match
+            && !(match.IsAsync && method.ReturnsVoid))
         {
             return match.IsAsync;
         }
+
+        var expected = ExpectedCoreSignature(method, coreName, returns);
 
         var first = candidates[0];
         diagnostics.Add(DiagnosticInfo.Create(
@@ -422,6 +427,69 @@ internal static class MethodParser
             expected));
         return false;
     }
+
+    /// <summary>
+    /// Whether <see cref="MatchesBySyntax"/> may decide for <paramref name="method"/>: it is not generic and
+    /// its signature binds without errors, so an identical type written in the same type declaration
+    /// binds to the same type.
+    /// </summary>
+    private static bool CanMatchBySyntax(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
+        syntax.TypeParameterList is null
+        && syntax.ReturnType is not RefTypeSyntax
+        && syntax.ParameterList.Parameters.Count == method.Parameters.Length
+        && !ContainsErrorType(method.ReturnType)
+        && method.Parameters.All(p => !ContainsErrorType(p.Type));
+
+    /// <summary>
+    /// A sufficient test for <see cref="Matches"/> that does not bind the body method's signature: the
+    /// body is declared next to the declaration (same type declaration, so the same usings and type
+    /// parameters are in scope), is not generic, and spells its return and parameter types exactly like
+    /// the declaration, so they bind to the same types. Binding every body's signature again on every
+    /// edit is a large part of an IDE run; anything else (another file, other spellings) is left to
+    /// <see cref="Matches"/>. Only ever answers "matches"; "false" means "not decided here".
+    /// </summary>
+    private static bool MatchesBySyntax(MethodDeclarationSyntax syntax, IMethodSymbol candidate)
+    {
+        if (candidate.DeclaringSyntaxReferences.Length != 1
+            || candidate.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax body
+            || body.SyntaxTree != syntax.SyntaxTree
+            || body.Parent is not TypeDeclarationSyntax bodyType
+            || syntax.Parent is not TypeDeclarationSyntax declarationType
+            || bodyType.SpanStart != declarationType.SpanStart
+            || body.TypeParameterList is not null
+            || body.ExplicitInterfaceSpecifier is not null
+            || body.ReturnType is RefTypeSyntax
+            || body.ParameterList.Parameters.Count != syntax.ParameterList.Parameters.Count
+            || candidate.IsStatic != syntax.Modifiers.Any(SyntaxKind.StaticKeyword)
+            || !SyntaxFactory.AreEquivalent(body.ReturnType, syntax.ReturnType))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < body.ParameterList.Parameters.Count; i++)
+        {
+            var declared = syntax.ParameterList.Parameters[i];
+            var parameter = body.ParameterList.Parameters[i];
+            if (parameter.Type is null || declared.Type is null
+                || parameter.Modifiers.Any(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword) || m.IsKind(SyntaxKind.ReadOnlyKeyword))
+                || !SyntaxFactory.AreEquivalent(parameter.Type, declared.Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ContainsErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
+        IFunctionPointerTypeSymbol => true,
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType) || (named.ContainingType is { } outer && ContainsErrorType(outer)),
+        _ => false,
+    };
 
     private static bool Matches(IMethodSymbol method, IMethodSymbol candidate)
     {
@@ -484,7 +552,7 @@ internal static class MethodParser
     /// signatures may hold pointers, and dropped for asynchronous ones, which await (CS4004 in an unsafe
     /// context) and cannot take pointers anyway (ASP0018).
     /// </summary>
-    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
+    public static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
     {
         var declarations = syntax.Ancestors().OfType<TypeDeclarationSyntax>().Reverse().Select(declaration =>
         {
@@ -552,11 +620,12 @@ internal static class MethodParser
             : method.Name;
     }
 
-    private static string HintNameOf(IMethodSymbol method, string memberSuffix, string? @namespace)
+    /// <summary><c>Shop.Outer.InnerT1.</c>: the part of a hint name every method of the type shares.</summary>
+    public static string HintPrefixOf(INamedTypeSymbol containingType, string? @namespace)
     {
         var name = new StringBuilder();
         var types = new Stack<INamedTypeSymbol>();
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (var type = containingType; type is not null; type = type.ContainingType)
         {
             types.Push(type);
         }
@@ -577,6 +646,6 @@ internal static class MethodParser
             name.Append('.');
         }
 
-        return name.Append(memberSuffix).Append(".g.cs").ToString();
+        return name.ToString();
     }
 }
