@@ -89,6 +89,40 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0004", at: "GetCore", says: "declare it as 'private T GetCore<T>(int id)'")),
 
+        // The body's types are compared by what they bind to, not by how they are spelled: the same
+        // spelling under other usings is another type, and another spelling of the same type is fine.
+        new("Body_method_spelled_alike_in_a_part_with_other_usings", """
+            namespace Left { public sealed class Item { } }
+            namespace Right { public sealed class Item { } }
+            namespace Shop
+            {
+                using Left;
+                public partial class Catalog
+                {
+                    [Retry]
+                    public partial int Count(Item item);
+                }
+            }
+            namespace Shop
+            {
+                using Right;
+                public partial class Catalog
+                {
+                    private int CountCore(Item item) => 1;
+                }
+            }
+            """, Reports("ASP0004", at: "CountCore", says: "does not match 'Count'")),
+
+        new("Body_method_types_spelled_differently_are_fine", """
+            using Number = System.Int32;
+            public partial class Catalog
+            {
+                [Retry]
+                public partial Task<int> GetAsync(Number id, string? name, CancellationToken ct);
+                private Task<Int32> GetCoreAsync(int id, String? name, System.Threading.CancellationToken ct) => Task.FromResult(id);
+            }
+            """, CompilesCleanly()),
+
         new("Partial_method_with_a_handwritten_implementation", """
             public partial class Catalog
             {
