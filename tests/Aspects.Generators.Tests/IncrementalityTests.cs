@@ -88,6 +88,37 @@ public class IncrementalityTests
         Assert.Contains("__attempt < 5", result.GeneratedSources.Single(s => s.HintName.Contains("GetStockAsync")).SourceText.ToString());
     }
 
+    // The parser caches what the methods of one type share (display names, the runtime expression, body
+    // matches) per compilation; an edit elsewhere in the type must still reach every method of it.
+    [Fact]
+    public void Edit_in_another_part_of_the_type_reaches_the_methods_that_depend_on_it()
+    {
+        const string Part = """
+            namespace Shop;
+
+            public partial class CatalogService
+            {
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(Service, Part);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Contains("global::Aspects.AspectRuntime.Default", Source(driver, "GetStockAsync"));
+
+        // A runtime field declared in the other part is what the wrappers use from now on.
+        driver = driver.RunGenerators(ReplaceTree(compilation, 1, Part.Replace("{\n}", "{\n    private readonly Aspects.AspectRuntime _aspects = Aspects.AspectRuntime.Default;\n}")));
+        Assert.Contains("this._aspects", Source(driver, "GetStockAsync"));
+        Assert.Contains("this._aspects", Source(driver, "Touch"));
+
+        // Moving the declaration's body method out of its declaration's part is matched by binding, not by syntax.
+        var moved = ReplaceTree(
+            ReplaceTree(compilation, 0, Service.Replace("    private Task<int> GetStockCoreAsync(int id, CancellationToken ct) => Task.FromResult(id);\n", string.Empty)),
+            1,
+            Part.Replace("{\n}", "{\n    private System.Threading.Tasks.Task<int> GetStockCoreAsync(int id, System.Threading.CancellationToken ct) => System.Threading.Tasks.Task.FromResult(id);\n}"));
+        var result = driver.RunGenerators(moved).GetRunResult();
+        Assert.DoesNotContain(result.Diagnostics, d => d.GetMessage().Contains("GetStock", StringComparison.Ordinal));
+        Assert.Contains(result.GeneratedTrees, t => t.FilePath.EndsWith("Shop.CatalogService.GetStockAsync.g.cs", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Pipeline_models_hold_no_symbols_or_syntax()
     {
@@ -144,4 +175,7 @@ public class IncrementalityTests
             AssertNoCompilerObjects(property.GetValue(value), step, depth + 1);
         }
     }
+
+    private static string Source(GeneratorDriver driver, string method) =>
+        driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "Shop.CatalogService." + method + ".g.cs").SourceText.ToString();
 }

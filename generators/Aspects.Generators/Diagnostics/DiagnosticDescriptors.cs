@@ -110,6 +110,11 @@ internal static class DiagnosticDescriptors
         "Asynchronous aspect method cannot be unsafe",
         "Method '{0}' returns a task and is declared 'unsafe', but its wrapper awaits, which an unsafe context does not allow: remove 'unsafe' from the declaration and use an unsafe block inside '{1}'");
 
+    public static readonly DiagnosticDescriptor BatchedStructInstanceMethod = Error(
+        "ASP0020",
+        "Batched method cannot be an instance method of a struct",
+        "[Batched] method '{0}' is an instance method of struct '{1}', but its batcher is created on first use and kept in a field: a readonly struct cannot store it, and every copy of the struct would get its own batcher, so calls would not be batched together; make '{0}' static, or make '{1}' a class or record class");
+
     // ASP0030 onwards: warnings for legal but suspicious uses, reported by AspectUsageAnalyzer. Silence one
     // where it is intended with #pragma warning disable, or for a project in .editorconfig
     // (dotnet_diagnostic.ASP0030.severity = none).

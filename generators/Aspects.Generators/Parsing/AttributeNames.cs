@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace Aspects.Generators.Parsing;
 
 /// <summary>Metadata names of the runtime types the generator recognizes.</summary>
@@ -26,4 +28,29 @@ internal static class AttributeNames
     }
 
     public const string AspectRuntime = "Aspects.AspectRuntime";
+
+    /// <summary>
+    /// The name above that <paramref name="attributeClass"/> has, or <see langword="null"/>: what
+    /// <c>attributeClass.ToDisplayString()</c> compared with these names tells, without formatting a display
+    /// string for every attribute of every method on every run.
+    /// </summary>
+    public static string? Of(INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null || attributeClass.Arity != 0 || attributeClass.ContainingType is not null
+            || attributeClass.ContainingNamespace is not { Name: "Aspects", ContainingNamespace.IsGlobalNamespace: true })
+        {
+            return null;
+        }
+
+        return attributeClass.Name switch
+        {
+            "CachedAttribute" => Cached,
+            "InvalidatesCacheAttribute" => InvalidatesCache,
+            "NotCacheKeyAttribute" => NotCacheKey,
+            "BatchedAttribute" => Batched,
+            "RetryAttribute" => Retry,
+            "RateLimitedAttribute" => RateLimited,
+            _ => null,
+        };
+    }
 }

@@ -11,7 +11,10 @@ internal sealed class AttributeReader(AttributeData attribute, List<DiagnosticIn
 {
     private readonly int _diagnosticsBefore = diagnostics.Count;
 
-    public string ShortName { get; } = AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString() ?? string.Empty);
+    private string? _shortName;
+
+    /// <summary>The attribute as users write it (<c>Retry</c>), for messages; formatted only when one is reported.</summary>
+    public string ShortName => _shortName ??= AttributeNames.ShortName(attribute.AttributeClass?.ToDisplayString() ?? string.Empty);
 
     /// <summary>Whether any value was reported invalid since this reader was created.</summary>
     public bool HasErrors => diagnostics.Count > _diagnosticsBefore;

@@ -64,11 +64,11 @@ internal static class BatchParser
 
         var keyType = keys[0].Type;
         var valueType = returned!.TypeArguments[0];
-        var expected = ExpectedBody(method, coreName, keyType, valueType);
         var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, expected));
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedBody(method, coreName, keyType, valueType)));
             return null;
         }
 
@@ -96,7 +96,7 @@ internal static class BatchParser
             candidates[0].Locations.FirstOrDefault(l => l.IsInSource) ?? syntax.Identifier.GetLocation(),
             candidates[0].ToDisplayString(SymbolFormats.Readable),
             method.Name,
-            expected + " (the body of a [Batched] method receives every key of a batch; it may also return Dictionary<TKey, TValue> or IReadOnlyList<TValue> aligned with the keys, as Task or ValueTask)"));
+            ExpectedBody(method, coreName, keyType, valueType) + " (the body of a [Batched] method receives every key of a batch; it may also return Dictionary<TKey, TValue> or IReadOnlyList<TValue> aligned with the keys, as Task or ValueTask)"));
         return null;
     }
 

@@ -49,7 +49,7 @@ internal static class CacheParser
         }
 
         return new CacheModel(
-            CacheNameOf(method),
+            CacheNameOf(method, known),
             key,
             valueType!.Qualified(),
             duration,
@@ -64,7 +64,7 @@ internal static class CacheParser
         var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? syntax.Identifier.GetLocation();
         var name = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? string.Empty;
         var targets = method.ContainingType.GetMembers(name).OfType<IMethodSymbol>()
-            .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.Cached))
+            .Where(m => m.GetAttributes().Any(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Cached))
             .ToList();
         if (targets.Count != 1)
         {
@@ -103,9 +103,9 @@ internal static class CacheParser
     /// <c>Shop.Catalog.GetAsync</c>, or <c>Shop.Catalog.GetAsync(int, string)</c> for an overload, so two
     /// overloads never share entries in the distributed tier.
     /// </summary>
-    private static string CacheNameOf(IMethodSymbol method)
+    private static string CacheNameOf(IMethodSymbol method, KnownTypes known)
     {
-        var name = method.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + "." + method.Name;
+        var name = known.Facts(method.ContainingType).ErrorMessageName + "." + method.Name;
         return method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Skip(1).Any()
             ? name + "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))) + ")"
             : name;
@@ -132,7 +132,7 @@ internal static class CacheParser
         foreach (var parameter in method.Parameters)
         {
             if (SymbolEqualityComparer.Default.Equals(parameter.Type, known.CancellationToken)
-                || parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.NotCacheKey))
+                || parameter.GetAttributes().Any(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.NotCacheKey))
             {
                 continue;
             }

@@ -41,8 +41,17 @@ internal static class MethodParser
     /// <summary>The outermost aspect attribute on <paramref name="method"/>.</summary>
     private static string? OwnerOf(IMethodSymbol method)
     {
-        var names = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).ToList();
-        return AttributeNames.Composition.FirstOrDefault(names.Contains);
+        string? owner = null;
+        var rank = int.MaxValue;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (AttributeNames.Of(attribute.AttributeClass) is { } name && Array.IndexOf(AttributeNames.Composition, name) is var index and >= 0 && index < rank)
+            {
+                (owner, rank) = (name, index);
+            }
+        }
+
+        return owner;
     }
 
     private static MethodModel? TryParse(
@@ -56,7 +65,7 @@ internal static class MethodParser
             return null;
         }
 
-        return ParseMethod(method, syntax, shortName, new KnownTypes(context.SemanticModel.Compilation), resolveInvalidations: true, diagnostics, cancellationToken);
+        return ParseMethod(method, syntax, shortName, KnownTypes.For(context.SemanticModel.Compilation), resolveInvalidations: true, diagnostics, cancellationToken);
     }
 
     /// <summary>
@@ -140,7 +149,8 @@ internal static class MethodParser
             }
         }
 
-        var fullName = FullNameOf(method);
+        var facts = known.Facts(type);
+        var fullName = facts.ErrorMessageName + "." + method.Name;
         var memberSuffix = MemberSuffixOf(method);
         CacheModel? cache = null;
         var invalidations = new List<InvalidationModel>();
@@ -151,8 +161,14 @@ internal static class MethodParser
         foreach (var attribute in method.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var name = AttributeNames.Of(attribute.AttributeClass);
+            if (name is null)
+            {
+                continue;
+            }
+
             var reader = new AttributeReader(attribute, diagnostics, cancellationToken);
-            switch (attribute.AttributeClass?.ToDisplayString())
+            switch (name)
             {
                 case AttributeNames.Cached:
                     cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics);
@@ -166,6 +182,14 @@ internal static class MethodParser
                     break;
                 case AttributeNames.Batched:
                     batched = true;
+                    if (!method.IsStatic && type.TypeKind == TypeKind.Struct)
+                    {
+                        // The batcher lives in a field created on first use: a readonly struct cannot assign it,
+                        // and each copy of a mutable struct would create its own, so nothing would be batched.
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BatchedStructInstanceMethod, location, method.Name, type.Name));
+                        break;
+                    }
+
                     batch = hasByRefParameter ? null : BatchParser.Parse(reader, method, syntax, known, coreName, diagnostics);
                     break;
                 case AttributeNames.Retry:
@@ -182,7 +206,7 @@ internal static class MethodParser
             }
         }
 
-        var names = method.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).ToList();
+        var names = method.GetAttributes().Select(a => AttributeNames.Of(a.AttributeClass)).ToList();
         if (names.Contains(AttributeNames.Cached) && names.Contains(AttributeNames.InvalidatesCache))
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -200,10 +224,10 @@ internal static class MethodParser
         }
 
         return new MethodModel(
-            HintName: HintNameOf(method, memberSuffix),
-            Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-            ContainingTypes: ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
-            SelfType: type.Qualified(),
+            HintName: facts.HintPrefix + memberSuffix + ".g.cs",
+            Namespace: facts.Namespace,
+            ContainingTypes: known.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
+            SelfType: facts.Qualified,
             Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
             Name: syntax.Identifier.Text,
             TypeParameters: method.TypeParameters.Length == 0
@@ -375,19 +399,24 @@ internal static class MethodParser
     /// <summary>Checks the user's body method; returns whether it is declared <c>async</c> (then it never throws synchronously).</summary>
     private static bool CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
     {
-        var expected = ExpectedCoreSignature(method, coreName, returns);
         var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, expected));
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
             return false;
         }
 
-        // An 'async void' body reports failures to no one, so the wrapper could never see them.
-        if (candidates.FirstOrDefault(candidate => Matches(method, candidate)) is { } match && !(match.IsAsync && match.ReturnsVoid))
+        // An 'async void' body reports failures to no one, so the wrapper could never see them. A match
+        // returns what the declaration returns, so the declaration's (already bound) ReturnsVoid tells.
+        var comparable = CanMatchBySyntax(method, syntax);
+        if (candidates.FirstOrDefault(candidate => (comparable && MatchesBySyntax(syntax, candidate)) || Matches(method, candidate)) is { } match
+            && !(match.IsAsync && method.ReturnsVoid))
         {
             return match.IsAsync;
         }
+
+        var expected = ExpectedCoreSignature(method, coreName, returns);
 
         var first = candidates[0];
         diagnostics.Add(DiagnosticInfo.Create(
@@ -398,6 +427,69 @@ internal static class MethodParser
             expected));
         return false;
     }
+
+    /// <summary>
+    /// Whether <see cref="MatchesBySyntax"/> may decide for <paramref name="method"/>: it is not generic and
+    /// its signature binds without errors, so an identical type written in the same type declaration
+    /// binds to the same type.
+    /// </summary>
+    private static bool CanMatchBySyntax(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
+        syntax.TypeParameterList is null
+        && syntax.ReturnType is not RefTypeSyntax
+        && syntax.ParameterList.Parameters.Count == method.Parameters.Length
+        && !ContainsErrorType(method.ReturnType)
+        && method.Parameters.All(p => !ContainsErrorType(p.Type));
+
+    /// <summary>
+    /// A sufficient test for <see cref="Matches"/> that does not bind the body method's signature: the
+    /// body is declared next to the declaration (same type declaration, so the same usings and type
+    /// parameters are in scope), is not generic, and spells its return and parameter types exactly like
+    /// the declaration, so they bind to the same types. Binding every body's signature again on every
+    /// edit is a large part of an IDE run; anything else (another file, other spellings) is left to
+    /// <see cref="Matches"/>. Only ever answers "matches"; "false" means "not decided here".
+    /// </summary>
+    private static bool MatchesBySyntax(MethodDeclarationSyntax syntax, IMethodSymbol candidate)
+    {
+        if (candidate.DeclaringSyntaxReferences.Length != 1
+            || candidate.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax body
+            || body.SyntaxTree != syntax.SyntaxTree
+            || body.Parent is not TypeDeclarationSyntax bodyType
+            || syntax.Parent is not TypeDeclarationSyntax declarationType
+            || bodyType.SpanStart != declarationType.SpanStart
+            || body.TypeParameterList is not null
+            || body.ExplicitInterfaceSpecifier is not null
+            || body.ReturnType is RefTypeSyntax
+            || body.ParameterList.Parameters.Count != syntax.ParameterList.Parameters.Count
+            || candidate.IsStatic != syntax.Modifiers.Any(SyntaxKind.StaticKeyword)
+            || !SyntaxFactory.AreEquivalent(body.ReturnType, syntax.ReturnType))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < body.ParameterList.Parameters.Count; i++)
+        {
+            var declared = syntax.ParameterList.Parameters[i];
+            var parameter = body.ParameterList.Parameters[i];
+            if (parameter.Type is null || declared.Type is null
+                || parameter.Modifiers.Any(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword) || m.IsKind(SyntaxKind.ReadOnlyKeyword))
+                || !SyntaxFactory.AreEquivalent(parameter.Type, declared.Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ContainsErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
+        IFunctionPointerTypeSymbol => true,
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType) || (named.ContainingType is { } outer && ContainsErrorType(outer)),
+        _ => false,
+    };
 
     private static bool Matches(IMethodSymbol method, IMethodSymbol candidate)
     {
@@ -460,7 +552,7 @@ internal static class MethodParser
     /// signatures may hold pointers, and dropped for asynchronous ones, which await (CS4004 in an unsafe
     /// context) and cannot take pointers anyway (ASP0018).
     /// </summary>
-    private static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
+    public static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
     {
         var declarations = syntax.Ancestors().OfType<TypeDeclarationSyntax>().Reverse().Select(declaration =>
         {
@@ -507,17 +599,19 @@ internal static class MethodParser
         return constraints.Count == 0 ? string.Empty : "where " + Escape(parameter.Name) + " : " + string.Join(", ", constraints);
     }
 
-    /// <summary><c>Shop.CatalogService.GetProductAsync</c>: names the method in telemetry and default limiter names.</summary>
-    private static string FullNameOf(IMethodSymbol method) =>
-        method.ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) + "." + method.Name;
-
     /// <summary>
     /// The method name, numbered in declaration order when it is overloaded, so generated files and
     /// members stay unique and stable.
     /// </summary>
     public static string MemberSuffixOf(IMethodSymbol method)
     {
-        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+        var members = method.ContainingType.GetMembers(method.Name);
+        if (members.Length == 1)
+        {
+            return method.Name;
+        }
+
+        var overloads = members.OfType<IMethodSymbol>()
             .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
             .ToList();
@@ -526,18 +620,19 @@ internal static class MethodParser
             : method.Name;
     }
 
-    private static string HintNameOf(IMethodSymbol method, string memberSuffix)
+    /// <summary><c>Shop.Outer.InnerT1.</c>: the part of a hint name every method of the type shares.</summary>
+    public static string HintPrefixOf(INamedTypeSymbol containingType, string? @namespace)
     {
         var name = new StringBuilder();
         var types = new Stack<INamedTypeSymbol>();
-        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (var type = containingType; type is not null; type = type.ContainingType)
         {
             types.Push(type);
         }
 
-        if (!method.ContainingType.ContainingNamespace.IsGlobalNamespace)
+        if (@namespace is not null)
         {
-            name.Append(method.ContainingType.ContainingNamespace.ToDisplayString()).Append('.');
+            name.Append(@namespace).Append('.');
         }
 
         foreach (var type in types)
@@ -551,6 +646,6 @@ internal static class MethodParser
             name.Append('.');
         }
 
-        return name.Append(memberSuffix).Append(".g.cs").ToString();
+        return name.ToString();
     }
 }

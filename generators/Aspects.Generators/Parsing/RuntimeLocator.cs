@@ -12,14 +12,18 @@ internal static class RuntimeLocator
 {
     private const string Default = "global::Aspects.AspectRuntime.Default";
 
-    public static string Find(IMethodSymbol method, KnownTypes known)
+    public static string Find(IMethodSymbol method, KnownTypes known) =>
+        known.Facts(method.ContainingType).Runtime(method.IsStatic, known);
+
+    /// <summary>The runtime a method of <paramref name="containingType"/> uses; depends on the type and staticness only.</summary>
+    public static string Find(INamedTypeSymbol containingType, bool isStatic, KnownTypes known)
     {
         if (known.AspectRuntime is null)
         {
             return Default;
         }
 
-        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        for (var type = containingType; type is not null; type = type.BaseType)
         {
             foreach (var member in type.GetMembers())
             {
@@ -31,8 +35,8 @@ internal static class RuntimeLocator
                 };
                 if (memberType is null
                     || !SymbolEqualityComparer.Default.Equals(memberType, known.AspectRuntime)
-                    || (method.IsStatic && !member.IsStatic)
-                    || (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(type, method.ContainingType)))
+                    || (isStatic && !member.IsStatic)
+                    || (member.DeclaredAccessibility == Accessibility.Private && !SymbolEqualityComparer.Default.Equals(type, containingType)))
                 {
                     continue;
                 }
@@ -44,7 +48,7 @@ internal static class RuntimeLocator
             }
         }
 
-        if (!method.IsStatic && PrimaryConstructorParameter(method.ContainingType, known) is { } parameter)
+        if (!isStatic && PrimaryConstructorParameter(containingType, known) is { } parameter)
         {
             return MethodParser.Escape(parameter);
         }

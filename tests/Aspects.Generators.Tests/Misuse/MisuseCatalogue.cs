@@ -89,6 +89,40 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0004", at: "GetCore", says: "declare it as 'private T GetCore<T>(int id)'")),
 
+        // The body's types are compared by what they bind to, not by how they are spelled: the same
+        // spelling under other usings is another type, and another spelling of the same type is fine.
+        new("Body_method_spelled_alike_in_a_part_with_other_usings", """
+            namespace Left { public sealed class Item { } }
+            namespace Right { public sealed class Item { } }
+            namespace Shop
+            {
+                using Left;
+                public partial class Catalog
+                {
+                    [Retry]
+                    public partial int Count(Item item);
+                }
+            }
+            namespace Shop
+            {
+                using Right;
+                public partial class Catalog
+                {
+                    private int CountCore(Item item) => 1;
+                }
+            }
+            """, Reports("ASP0004", at: "CountCore", says: "does not match 'Count'")),
+
+        new("Body_method_types_spelled_differently_are_fine", """
+            using Number = System.Int32;
+            public partial class Catalog
+            {
+                [Retry]
+                public partial Task<int> GetAsync(Number id, string? name, CancellationToken ct);
+                private Task<Int32> GetCoreAsync(int id, String? name, System.Threading.CancellationToken ct) => Task.FromResult(id);
+            }
+            """, CompilesCleanly()),
+
         new("Partial_method_with_a_handwritten_implementation", """
             public partial class Catalog
             {
@@ -154,6 +188,91 @@ public static class MisuseCatalogue
                 private int LengthCore() => X;
             }
             """, Reports("ASP0002", at: "Point", says: "add the 'partial' modifier to 'Point'")),
+
+        // ---- Structs ---------------------------------------------------------------------------------
+        // A batcher is created on first use and kept in a field; a struct cannot keep it (readonly) or
+        // share it (every copy gets its own), so batching needs a static method or a class.
+        new("Batched_instance_method_of_a_readonly_struct", """
+            public readonly partial struct Lookup
+            {
+                [Batched]
+                public partial Task<string> GetNameAsync(int id);
+                private Task<IReadOnlyDictionary<int, string>> GetNameCoreAsync(IReadOnlyList<int> ids) =>
+                    Task.FromResult<IReadOnlyDictionary<int, string>>(new Dictionary<int, string>());
+            }
+            """, Reports("ASP0020", at: "GetNameAsync", says: "make 'GetNameAsync' static, or make 'Lookup' a class or record class")),
+
+        new("Batched_instance_method_of_a_mutable_struct", """
+            public partial struct Lookup
+            {
+                [Batched, Retry]
+                public partial ValueTask<string> GetNameAsync(int id, CancellationToken ct = default);
+                private Task<IReadOnlyDictionary<int, string>> GetNameCoreAsync(IReadOnlyList<int> ids, CancellationToken ct) =>
+                    Task.FromResult<IReadOnlyDictionary<int, string>>(new Dictionary<int, string>());
+            }
+            """, Reports("ASP0020", at: "GetNameAsync", says: "every copy of the struct would get its own batcher")),
+
+        new("Batched_instance_method_of_a_record_struct", """
+            public partial record struct Lookup(AspectRuntime Aspects)
+            {
+                [Batched]
+                public partial Task<string> GetNameAsync(int id);
+                private Task<IReadOnlyDictionary<int, string>> GetNameCoreAsync(IReadOnlyList<int> ids) =>
+                    Task.FromResult<IReadOnlyDictionary<int, string>>(new Dictionary<int, string>());
+            }
+            """, Reports("ASP0020", at: "GetNameAsync", says: "make 'GetNameAsync' static, or make 'Lookup' a class or record class")),
+
+        new("Batched_static_methods_of_structs_are_fine", """
+            public readonly partial struct Lookup
+            {
+                [Batched]
+                public static partial Task<string> GetNameAsync(int id);
+                private static Task<IReadOnlyDictionary<int, string>> GetNameCoreAsync(IReadOnlyList<int> ids) =>
+                    Task.FromResult<IReadOnlyDictionary<int, string>>(new Dictionary<int, string>());
+            }
+            public partial record struct Names
+            {
+                [Batched, Retry]
+                public static partial ValueTask<string> GetAsync(Guid id, CancellationToken ct = default);
+                private static Task<IReadOnlyList<string>> GetCoreAsync(IReadOnlyList<Guid> ids, CancellationToken ct) =>
+                    Task.FromResult<IReadOnlyList<string>>(new string[ids.Count]);
+            }
+            """, CompilesCleanly(generatedFiles: 2)),
+
+        new("Cached_retried_and_rate_limited_instance_methods_of_readonly_structs_are_fine", """
+            public readonly partial struct Client(AspectRuntime aspects)
+            {
+                [Cached]
+                public partial Task<string?> FindAsync(int id, CancellationToken ct = default);
+                private Task<string?> FindCoreAsync(int id, CancellationToken ct) => Task.FromResult<string?>(aspects.ToString());
+
+                [Cached, Retry, RateLimited(PermitsPerSecond = 5)]
+                public partial ValueTask<int> CountAsync(string region);
+                private ValueTask<int> CountCoreAsync(string region) => new(region.Length);
+
+                [InvalidatesCache(nameof(FindAsync))]
+                public partial Task SaveAsync(int id);
+                private Task SaveCoreAsync(int id) => Task.CompletedTask;
+
+                [Retry]
+                public partial int Count();
+                private int CountCore() => 1;
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task PingAsync();
+                private Task PingCoreAsync() => Task.CompletedTask;
+
+                [Retry(Policy = "Client"), RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject, Policy = "Client")]
+                public partial string Describe(string name);
+                private string DescribeCore(string name) => name;
+            }
+            public readonly partial record struct Quote
+            {
+                [Cached(Policy = "Quotes"), Retry]
+                public partial Task<decimal> PriceAsync(int id);
+                private Task<decimal> PriceCoreAsync(int id) => Task.FromResult(1m);
+            }
+            """, CompilesCleanly(generatedFiles: 7)),
 
         // ---- Targets ---------------------------------------------------------------------------------
         new("Aspect_on_an_interface_method", """
