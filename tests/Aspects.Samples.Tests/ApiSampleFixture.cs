@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Aspects.IntegrationTests.Rig;
 
 namespace Aspects.Samples.Tests;
@@ -24,37 +23,14 @@ public class ApiSampleFixture : IAsyncLifetime
     {
         var url = $"http://127.0.0.1:{FreePort.Find()}";
         Client.BaseAddress = new Uri(url);
-        _process = SampleProcess.Start("ApiSample", ["--urls", url, .. ExtraArguments]);
-        var clock = Stopwatch.StartNew();
-        string? lastError = null;
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (_process.Exited.IsCompleted)
-            {
-                throw new InvalidOperationException($"`{_process.CommandLine}` exited with code {_process.ExitCode} before answering. Output:\n{_process.Output}");
-            }
-
-            try
-            {
-                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                using var response = await Client.GetAsync("/health", attempt.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                lastError = $"HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-            {
-                lastError = e.Message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(
-            $"`{_process.CommandLine}` did not answer GET /health within {StartTimeout.TotalSeconds:0} s (last error: {lastError}). Output:\n{_process.Output}");
+        var process = _process = SampleProcess.Start("ApiSample", ["--urls", url, .. ExtraArguments]);
+        await Readiness.WaitAsync(
+            $"`{process.CommandLine}` (GET /health)",
+            StartTimeout,
+            HealthyAsync,
+            () => process.Output,
+            process.Exited,
+            CancellationToken.None);
     }
 
     /// <inheritdoc />
@@ -65,5 +41,11 @@ public class ApiSampleFixture : IAsyncLifetime
         {
             await _process.DisposeAsync();
         }
+    }
+
+    private async Task HealthyAsync(CancellationToken cancellationToken)
+    {
+        using var response = await Client.GetAsync("/health", cancellationToken);
+        response.EnsureSuccessStatusCode();
     }
 }
