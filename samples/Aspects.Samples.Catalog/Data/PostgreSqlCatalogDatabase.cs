@@ -84,16 +84,10 @@ public sealed class PostgreSqlCatalogDatabase : ICatalogDatabase
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<int, int>> GetStockAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
-        var keys = new int[ids.Count];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = ids[i];
-        }
-
         await using var command = _dataSource.CreateCommand($"SELECT id, stock FROM {Schema}.products WHERE id = ANY(@ids)");
-        command.Parameters.Add(new NpgsqlParameter<int[]>("ids", keys));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("ids", [.. ids]));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var stock = new Dictionary<int, int>(keys.Length);
+        var stock = new Dictionary<int, int>(ids.Count);
         while (await reader.ReadAsync(cancellationToken))
         {
             stock[reader.GetInt32(0)] = reader.GetInt32(1);
