@@ -5,7 +5,13 @@ namespace Aspects.IntegrationTests.Rig;
 /// <summary>Runs a short-lived command to completion within a time limit.</summary>
 internal static class ExternalCommand
 {
-    /// <returns>The command's combined stdout and stderr.</returns>
+    /// <param name="fileName">The program to run.</param>
+    /// <param name="arguments">Its arguments, passed as they are (no shell).</param>
+    /// <param name="workingDirectory">The directory it runs in.</param>
+    /// <param name="timeout">How long it may take before it is killed.</param>
+    /// <param name="cancellationToken">Kills it and stops waiting.</param>
+    /// <param name="environment">Variables to set in its environment; a <see langword="null"/> value removes the variable.</param>
+    /// <returns>The last 200 lines of the command's combined stdout and stderr.</returns>
     /// <exception cref="InvalidOperationException">The command exited with a non-zero code.</exception>
     /// <exception cref="TimeoutException">The command did not finish in time; it has been killed.</exception>
     public static async Task<string> RunAsync(
@@ -13,7 +19,8 @@ internal static class ExternalCommand
         IReadOnlyList<string> arguments,
         string workingDirectory,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -25,6 +32,18 @@ internal static class ExternalCommand
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         var commandLine = string.Join(' ', [fileName, .. arguments.Select(QuoteIfSpaced)]);
