@@ -172,6 +172,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     /// <param name="failureMode">What to do while Redis is unreachable.</param>
     /// <param name="timeProvider">The clock waiters wait on.</param>
     /// <param name="loggerFactory">Where outages are logged.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rate or burst is outside its range; the message names the setting.</exception>
     public RedisTokenBucket(
         string name, double permitsPerSecond, int burst, IDatabaseAsync database, string keyPrefix,
         RateLimitFailureMode failureMode, TimeProvider timeProvider, ILoggerFactory loggerFactory)
@@ -180,7 +181,6 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        RateLimiterRegistry.Validate(name, permitsPerSecond, burst);
         _database = database;
         Key = $"{keyPrefix}{{{name}}}";
         FreedSlotsKey = $"{Key}:freed";
