@@ -140,9 +140,6 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         return 0
         """;
 
-    private static readonly RedisScript AcquireOnRedis = new(AcquireScript);
-    private static readonly RedisScript RefundOnRedis = new(RefundScript);
-
     private const string RefundReturned = "returned";
     private const string RefundHeld = "held";
     private const string RefundLapsed = "lapsed";
@@ -175,6 +172,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     /// <param name="failureMode">What to do while Redis is unreachable.</param>
     /// <param name="timeProvider">The clock waiters wait on.</param>
     /// <param name="loggerFactory">Where outages are logged.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rate or burst is outside its range; the message names the setting.</exception>
     public RedisTokenBucket(
         string name, double permitsPerSecond, int burst, IDatabaseAsync database, string keyPrefix,
         RateLimitFailureMode failureMode, TimeProvider timeProvider, ILoggerFactory loggerFactory)
@@ -183,12 +181,6 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        if (!(permitsPerSecond > 0 && permitsPerSecond <= RateLimiterRegistry.MaxPermitsPerSecond))
-        {
-            throw new ArgumentOutOfRangeException(nameof(permitsPerSecond), permitsPerSecond, $"PermitsPerSecond of rate limiter '{name}' must be greater than 0.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         _database = database;
         Key = $"{keyPrefix}{{{name}}}";
         FreedSlotsKey = $"{Key}:freed";
@@ -223,7 +215,9 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         var shape = Volatile.Read(ref _shape);
         RedisValue[] arguments = [shape[0], shape[1], permitCount, maxWaitMicroseconds];
 
-        var evaluation = AcquireOnRedis.EvaluateAsync(_database, _keys, arguments);
+        // StackExchange.Redis loads the script once per server and sends it by hash (EVALSHA); a server that
+        // has forgotten it (restart, failover, SCRIPT FLUSH) answers NOSCRIPT and the client sends it again.
+        var evaluation = _database.ScriptEvaluateAsync(AcquireScript, _keys, arguments);
         RedisResult result;
         try
         {
@@ -304,7 +298,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     {
         try
         {
-            var outcome = (long)await RefundOnRedis.EvaluateAsync(_database, _keys, [reservation]).ConfigureAwait(false);
+            var outcome = (long)await _database.ScriptEvaluateAsync(RefundScript, _keys, [reservation]).ConfigureAwait(false);
             CountRefund(outcome switch { 1 => RefundReturned, 2 => RefundHeld, _ => RefundLapsed }, null);
         }
         catch (Exception e)
@@ -317,7 +311,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
 
     private void CountRefund(string outcome, Exception? error)
     {
-        var limiter = new KeyValuePair<string, object?>("aspects.limiter", Name);
+        var limiter = new KeyValuePair<string, object?>(RateLimitMetrics.LimiterTag, Name);
         var result = new KeyValuePair<string, object?>("aspects.ratelimit.refund_result", outcome);
         if (error is null)
         {
@@ -325,7 +319,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         }
         else
         {
-            Refunds.Add(1, limiter, result, new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
+            Refunds.Add(1, limiter, result, TelemetryTags.Error(error));
         }
     }
 
@@ -344,9 +338,9 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     {
         RedisErrors.Add(
             1,
-            new KeyValuePair<string, object?>("aspects.limiter", Name),
+            new KeyValuePair<string, object?>(RateLimitMetrics.LimiterTag, Name),
             new KeyValuePair<string, object?>("aspects.ratelimit.failure_mode", _failureModeTag),
-            new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
+            TelemetryTags.Error(error));
         if (Interlocked.Exchange(ref _failing, 1) == 0)
         {
             RedisRateLimitLog.RedisUnavailable(_logger, error, Name, _failureMode);

@@ -30,12 +30,13 @@ public abstract class AspectRateLimiter : RateLimiter
 
     /// <summary>Initializes the limiter.</summary>
     /// <param name="name">The bucket name.</param>
-    /// <param name="permitsPerSecond">The sustained rate.</param>
-    /// <param name="burst">The bucket capacity.</param>
+    /// <param name="permitsPerSecond">The sustained rate: greater than 0, at most <see cref="RateLimiterRegistry.MaxPermitsPerSecond"/>.</param>
+    /// <param name="burst">The bucket capacity: at least 1.</param>
     /// <param name="timeProvider">The clock waits are measured and done on.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
     protected AspectRateLimiter(string name, double permitsPerSecond, int burst, TimeProvider timeProvider)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        RateLimiterRegistry.Validate(name, permitsPerSecond, burst);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Name = name;
         PermitsPerSecond = permitsPerSecond;

@@ -56,7 +56,7 @@ public sealed class RateLimiterRegistry
         if (!entry.Matches(permitsPerSecond, burst, scope) && entry.FirstMismatch())
         {
             RateLimitLog.DefinitionMismatch(
-                _logger, name, permitsPerSecond, burst, scope, entry.PermitsPerSecond, entry.Burst, entry.Scope);
+                _logger, name, permitsPerSecond, burst, scope, entry.Limiter.PermitsPerSecond, entry.Limiter.Burst, entry.Scope);
         }
 
         return entry.Limiter;
@@ -117,17 +117,11 @@ public sealed class RateLimiterRegistry
             }
 
             var settings = resolved.Settings;
-            if (settings.PermitsPerSecond != entry.PermitsPerSecond || settings.Burst != entry.Burst)
+            var limiter = entry.Limiter;
+            if ((settings.PermitsPerSecond != limiter.PermitsPerSecond || settings.Burst != limiter.Burst)
+                && !limiter.Reconfigure(settings.PermitsPerSecond, settings.Burst))
             {
-                if (entry.Limiter.Reconfigure(settings.PermitsPerSecond, settings.Burst))
-                {
-                    entry.PermitsPerSecond = settings.PermitsPerSecond;
-                    entry.Burst = settings.Burst;
-                }
-                else
-                {
-                    PolicyLog.LimiterNotReconfigurable(_logger, entry.Limiter.Name, policy.Policy);
-                }
+                PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
             }
 
             entry.AppliedSnapshot = resolved.Snapshot;
@@ -159,21 +153,18 @@ public sealed class RateLimiterRegistry
                 limiter = new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
             }
 
-            var entry = new Entry(limiter, permitsPerSecond, burst, scope);
+            var entry = new Entry(limiter, scope);
             _entries[name] = entry;
             return entry;
         }
     }
 
-    private sealed class Entry(AspectRateLimiter limiter, double permitsPerSecond, int burst, RateLimitScope scope)
+    // The rate and burst in force are the limiter's own (Reconfigure changes them only when it applies them).
+    private sealed class Entry(AspectRateLimiter limiter, RateLimitScope scope)
     {
         private int _mismatchLogged;
 
         public AspectRateLimiter Limiter { get; } = limiter;
-
-        public double PermitsPerSecond { get; set; } = permitsPerSecond;
-
-        public int Burst { get; set; } = burst;
 
         // The policies the bucket's values were last taken from (policy-bound buckets only).
         public object? AppliedSnapshot { get; set; }
@@ -181,7 +172,7 @@ public sealed class RateLimiterRegistry
         public RateLimitScope Scope { get; } = scope;
 
         public bool Matches(double permitsPerSecond, int burst, RateLimitScope scope) =>
-            permitsPerSecond == PermitsPerSecond && burst == Burst && scope == Scope;
+            permitsPerSecond == Limiter.PermitsPerSecond && burst == Limiter.Burst && scope == Scope;
 
         public bool FirstMismatch() => Interlocked.Exchange(ref _mismatchLogged, 1) == 0;
     }

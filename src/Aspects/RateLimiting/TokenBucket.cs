@@ -49,7 +49,6 @@ public sealed class TokenBucket : AspectRateLimiter
     public TokenBucket(string name, double permitsPerSecond, int burst, TimeProvider timeProvider)
         : base(name, permitsPerSecond, burst, timeProvider)
     {
-        RateLimiterRegistry.Validate(name, permitsPerSecond, burst);
         _state = new State(permitsPerSecond, burst, timeProvider, timeProvider.GetTimestamp(), burst);
     }
 

@@ -176,6 +176,32 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
         Assert.Equal((2102, "RateLimitRedisRecovered"), (recovered.EventId.Id, recovered.EventId.Name));
     }
 
+    [Fact]
+    public async Task A_server_that_forgot_the_scripts_is_sent_them_again()
+    {
+        var options = ConfigurationOptions.Parse(redis.ConnectionString);
+        options.AllowAdmin = true;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        var logs = new RecordingLoggerFactory();
+        var limiter = new AspectRuntime(new()
+        {
+            LoggerFactory = logs,
+            DistributedRateLimiters = new RedisRateLimiterFactory(connection, new() { FailureMode = RateLimitFailureMode.FailClosed }),
+        }).RateLimiters.GetOrCreate($"flushed-{Guid.NewGuid():N}", 1, 2, RateLimitScope.Distributed);
+        await limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+
+        // The client still holds the script's hash as loaded; the server answers NOSCRIPT to it.
+        await connection.GetServers().Single().ScriptFlushAsync();
+
+        // Failing closed, a script error would reject; instead the second permit of the burst is taken
+        // and the third is refused by the script itself (with a retry-after, which an outage never gives).
+        await limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        var rejected = await Assert.ThrowsAsync<RateLimitRejectedException>(
+            () => limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None).AsTask());
+        Assert.NotNull(rejected.RetryAfter);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
     private static async Task UntilRedisAnswersAsync(IConnectionMultiplexer connection)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -209,6 +209,27 @@ public class TokenBucketTests
     }
 
     [Fact]
+    public async Task A_given_back_slot_that_becomes_last_in_line_returns_to_the_tail_too()
+    {
+        var bucket = new TokenBucket("cancel-chain", permitsPerSecond: 1, burst: 1, _time);
+        await bucket.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        using var cancelMiddle = new CancellationTokenSource();
+        using var cancelLast = new CancellationTokenSource();
+        var middle = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), cancelMiddle.Token).AsTask(); // due at 1 s
+        var last = bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(30), cancelLast.Token).AsTask();     // due at 2 s
+
+        await cancelMiddle.CancelAsync(); // others behind it: its slot is kept aside
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => middle.WaitAsync(Bounded));
+        await cancelLast.CancelAsync();   // last in line: the tail moves back over both reservations
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => last.WaitAsync(Bounded));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // As if neither had queued: the permit of 1 s is on hand for a caller that will not wait, and only one.
+        bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_already_cancelled_token_takes_no_permit()
     {
         var bucket = new TokenBucket("cancelled", permitsPerSecond: 1, burst: 1, _time);
