@@ -145,7 +145,7 @@ public sealed class AspectRuntime
     {
         ArgumentNullException.ThrowIfNull(policy);
         var settings = policy.Resolve(this);
-        var batcher = new MicroBatcher<TKey, TValue>(name, load, settings.ToOptions(), TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"));
+        var batcher = CreateMicroBatcher(name, load, settings.ToOptions());
         batcher.FollowPolicy(policy, this, settings);
         return batcher;
     }

@@ -1,6 +1,7 @@
 using Aspects.Policies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Aspects.Hosting;
@@ -72,15 +73,8 @@ public sealed class AspectsBuilder
     internal AspectRuntime Build(IServiceProvider services)
     {
         var options = new AspectRuntimeOptions();
-        if (services.GetService(typeof(TimeProvider)) is TimeProvider time)
-        {
-            options.TimeProvider = time;
-        }
-
-        if (services.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) is Microsoft.Extensions.Logging.ILoggerFactory loggers)
-        {
-            options.LoggerFactory = loggers;
-        }
+        options.TimeProvider = services.GetService<TimeProvider>() ?? options.TimeProvider;
+        options.LoggerFactory = services.GetService<ILoggerFactory>() ?? options.LoggerFactory;
 
         IOptionsMonitor<AspectPolicies>? monitor = null;
         if (_policySection is not null)

@@ -38,40 +38,29 @@ public sealed class AspectPolicies
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>(ConfigurationErrors);
-        foreach (var (name, policy) in Cache)
-        {
-            CheckName(errors, "Cache", name);
-            policy?.Validate(Path("Cache", name), errors);
-        }
-
-        foreach (var (name, policy) in RateLimits)
-        {
-            CheckName(errors, "RateLimits", name);
-            policy?.Validate(Path("RateLimits", name), errors);
-        }
-
-        foreach (var (name, policy) in Retry)
-        {
-            CheckName(errors, "Retry", name);
-            policy?.Validate(Path("Retry", name), errors);
-        }
-
-        foreach (var (name, policy) in Batching)
-        {
-            CheckName(errors, "Batching", name);
-            policy?.Validate(Path("Batching", name), errors);
-        }
-
+        Validate(errors, PolicyConfigurationReader.CacheSection, Cache, static (p, path, e) => p.Validate(path, e));
+        Validate(errors, PolicyConfigurationReader.RateLimitsSection, RateLimits, static (p, path, e) => p.Validate(path, e));
+        Validate(errors, PolicyConfigurationReader.RetrySection, Retry, static (p, path, e) => p.Validate(path, e));
+        Validate(errors, PolicyConfigurationReader.BatchingSection, Batching, static (p, path, e) => p.Validate(path, e));
         return errors;
     }
 
-    private string Path(string section, string name) => (SourcePath.Length == 0 ? string.Empty : SourcePath + ":") + section + ":" + name;
-
-    private void CheckName(List<string> errors, string section, string name)
+    private void Validate<TPolicy>(List<string> errors, string section, IDictionary<string, TPolicy> policies, Action<TPolicy, string, List<string>> validate)
+        where TPolicy : class
     {
-        if (string.IsNullOrWhiteSpace(name))
+        foreach (var (name, policy) in policies)
         {
-            errors.Add($"{Path(section, string.Empty).TrimEnd(':')} has a policy with an empty name; policies are looked up by the attribute's Policy name.");
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                errors.Add($"{Path(section, string.Empty).TrimEnd(':')} has a policy with an empty name; policies are looked up by the attribute's Policy name.");
+            }
+
+            if (policy is not null)
+            {
+                validate(policy, Path(section, name), errors);
+            }
         }
     }
+
+    private string Path(string section, string name) => (SourcePath.Length == 0 ? string.Empty : SourcePath + ":") + section + ":" + name;
 }

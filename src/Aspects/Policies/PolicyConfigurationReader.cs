@@ -15,15 +15,46 @@ internal static class PolicyConfigurationReader
     public const string RetrySection = "Retry";
     public const string BatchingSection = "Batching";
 
-    /// <summary>Reads <paramref name="section"/>; problems go to <see cref="AspectPolicies.ConfigurationErrors"/>, never thrown.</summary>
-    public static AspectPolicies Read(IConfiguration section)
-    {
-        var policies = new AspectPolicies { SourcePath = section is IConfigurationSection named ? named.Path : string.Empty };
-        Read(section, policies);
-        return policies;
-    }
+    // What each section's policies accept, in the order the "not a setting" message lists them.
+    private static readonly Setting<CachePolicy>[] CacheSchema =
+    [
+        IntSetting<CachePolicy>(nameof(CachePolicy.DurationSeconds), static (p, v) => p.DurationSeconds = v),
+        IntSetting<CachePolicy>(nameof(CachePolicy.LocalDurationSeconds), static (p, v) => p.LocalDurationSeconds = v),
+    ];
+
+    private static readonly Setting<RateLimitPolicy>[] RateLimitSchema =
+    [
+        DoubleSetting<RateLimitPolicy>(nameof(RateLimitPolicy.PermitsPerSecond), static (p, v) => p.PermitsPerSecond = v),
+        IntSetting<RateLimitPolicy>(nameof(RateLimitPolicy.Burst), static (p, v) => p.Burst = v),
+        ChoiceSetting<RateLimitPolicy, RateLimitMode>(
+            nameof(RateLimitPolicy.Mode), static (p, v) => p.Mode = v, "is not a rate-limit mode; use Wait or Reject",
+            (nameof(RateLimitMode.Wait), RateLimitMode.Wait), (nameof(RateLimitMode.Reject), RateLimitMode.Reject)),
+        IntSetting<RateLimitPolicy>(nameof(RateLimitPolicy.MaxWaitMilliseconds), static (p, v) => p.MaxWaitMilliseconds = v),
+    ];
+
+    private static readonly Setting<RetryPolicy>[] RetrySchema =
+    [
+        IntSetting<RetryPolicy>(nameof(RetryPolicy.MaxAttempts), static (p, v) => p.MaxAttempts = v),
+        IntSetting<RetryPolicy>(nameof(RetryPolicy.DelayMilliseconds), static (p, v) => p.DelayMilliseconds = v),
+        IntSetting<RetryPolicy>(nameof(RetryPolicy.MaxDelayMilliseconds), static (p, v) => p.MaxDelayMilliseconds = v),
+        ChoiceSetting<RetryPolicy, RetryBackoff>(
+            nameof(RetryPolicy.Backoff), static (p, v) => p.Backoff = v, "is not a backoff; use Constant, Linear or Exponential",
+            (nameof(RetryBackoff.Constant), RetryBackoff.Constant), (nameof(RetryBackoff.Linear), RetryBackoff.Linear),
+            (nameof(RetryBackoff.Exponential), RetryBackoff.Exponential)),
+        BoolSetting<RetryPolicy>(nameof(RetryPolicy.Jitter), static (p, v) => p.Jitter = v),
+    ];
+
+    private static readonly Setting<BatchingPolicy>[] BatchingSchema =
+    [
+        IntSetting<BatchingPolicy>(nameof(BatchingPolicy.MaxBatchSize), static (p, v) => p.MaxBatchSize = v),
+        IntSetting<BatchingPolicy>(nameof(BatchingPolicy.MaxDelayMilliseconds), static (p, v) => p.MaxDelayMilliseconds = v),
+        BoolSetting<BatchingPolicy>(nameof(BatchingPolicy.ThrowOnMissingKey), static (p, v) => p.ThrowOnMissingKey = v),
+        IntSetting<BatchingPolicy>(nameof(BatchingPolicy.MaxConcurrentBatches), static (p, v) => p.MaxConcurrentBatches = v),
+        IntSetting<BatchingPolicy>(nameof(BatchingPolicy.MaxQueuedBatches), static (p, v) => p.MaxQueuedBatches = v),
+    ];
 
     /// <summary>Adds the policies of <paramref name="section"/> to <paramref name="policies"/> (a key present in both: configuration wins per value).</summary>
+    /// <remarks>Problems go to <see cref="AspectPolicies.ConfigurationErrors"/>, never thrown.</remarks>
     public static void Read(IConfiguration section, AspectPolicies policies)
     {
         var errors = policies.ConfigurationErrors;
@@ -32,19 +63,19 @@ internal static class PolicyConfigurationReader
             // Other children of the section (connection settings and the like) belong to other features.
             if (Is(group.Key, CacheSection))
             {
-                ReadGroup(group, policies.Cache, errors, static () => new CachePolicy(), ReadCache);
+                ReadGroup(group, policies.Cache, errors, static () => new CachePolicy(), "a cache policy", CacheSchema);
             }
             else if (Is(group.Key, RateLimitsSection))
             {
-                ReadGroup(group, policies.RateLimits, errors, static () => new RateLimitPolicy(), ReadRateLimit);
+                ReadGroup(group, policies.RateLimits, errors, static () => new RateLimitPolicy(), "a rate-limit policy", RateLimitSchema);
             }
             else if (Is(group.Key, RetrySection))
             {
-                ReadGroup(group, policies.Retry, errors, static () => new RetryPolicy(), ReadRetry);
+                ReadGroup(group, policies.Retry, errors, static () => new RetryPolicy(), "a retry policy", RetrySchema);
             }
             else if (Is(group.Key, BatchingSection))
             {
-                ReadGroup(group, policies.Batching, errors, static () => new BatchingPolicy(), ReadBatching);
+                ReadGroup(group, policies.Batching, errors, static () => new BatchingPolicy(), "a batching policy", BatchingSchema);
             }
         }
     }
@@ -54,7 +85,8 @@ internal static class PolicyConfigurationReader
         IDictionary<string, TPolicy> target,
         List<string> errors,
         Func<TPolicy> create,
-        Func<TPolicy, IConfigurationSection, List<string>, bool> readSetting)
+        string description,
+        Setting<TPolicy>[] settings)
     {
         if (!string.IsNullOrEmpty(group.Value))
         {
@@ -78,130 +110,80 @@ internal static class PolicyConfigurationReader
 
             foreach (var setting in policySection.GetChildren())
             {
-                if (!readSetting(policy, setting, errors))
+                if (Find(settings, setting.Key) is { } known)
                 {
-                    errors.Add($"{setting.Path} is not a setting of {Describe(group.Key)}; the settings are {SettingNames(group.Key)}.");
+                    known.Read(policy, setting, errors);
+                }
+                else
+                {
+                    var names = string.Join(", ", settings[..^1].Select(static s => s.Name)) + " and " + settings[^1].Name;
+                    errors.Add($"{setting.Path} is not a setting of {description}; the settings are {names}.");
                 }
             }
         }
     }
 
-    private static bool ReadCache(CachePolicy policy, IConfigurationSection setting, List<string> errors)
+    private static Setting<TPolicy>? Find<TPolicy>(Setting<TPolicy>[] settings, string key)
     {
-        if (Is(setting.Key, nameof(CachePolicy.DurationSeconds)))
+        foreach (var setting in settings)
         {
-            policy.DurationSeconds = Int(setting, errors) ?? policy.DurationSeconds;
-        }
-        else if (Is(setting.Key, nameof(CachePolicy.LocalDurationSeconds)))
-        {
-            policy.LocalDurationSeconds = Int(setting, errors) ?? policy.LocalDurationSeconds;
-        }
-        else
-        {
-            return false;
-        }
-
-        return true;
-    }
-
-    private static bool ReadRateLimit(RateLimitPolicy policy, IConfigurationSection setting, List<string> errors)
-    {
-        if (Is(setting.Key, nameof(RateLimitPolicy.PermitsPerSecond)))
-        {
-            policy.PermitsPerSecond = Double(setting, errors) ?? policy.PermitsPerSecond;
-        }
-        else if (Is(setting.Key, nameof(RateLimitPolicy.Burst)))
-        {
-            policy.Burst = Int(setting, errors) ?? policy.Burst;
-        }
-        else if (Is(setting.Key, nameof(RateLimitPolicy.MaxWaitMilliseconds)))
-        {
-            policy.MaxWaitMilliseconds = Int(setting, errors) ?? policy.MaxWaitMilliseconds;
-        }
-        else if (Is(setting.Key, nameof(RateLimitPolicy.Mode)))
-        {
-            policy.Mode = Text(setting, errors) switch
+            if (Is(key, setting.Name))
             {
-                null => policy.Mode,
-                var text when Is(text, nameof(RateLimitMode.Wait)) => RateLimitMode.Wait,
-                var text when Is(text, nameof(RateLimitMode.Reject)) => RateLimitMode.Reject,
-                var text => Bad<RateLimitMode>(setting, text, "is not a rate-limit mode; use Wait or Reject", errors),
-            };
-        }
-        else
-        {
-            return false;
+                return setting;
+            }
         }
 
-        return true;
+        return null;
     }
 
-    private static bool ReadRetry(RetryPolicy policy, IConfigurationSection setting, List<string> errors)
-    {
-        if (Is(setting.Key, nameof(RetryPolicy.MaxAttempts)))
+    private static Setting<TPolicy> IntSetting<TPolicy>(string name, Action<TPolicy, int> set) =>
+        new(name, (policy, setting, errors) =>
         {
-            policy.MaxAttempts = Int(setting, errors) ?? policy.MaxAttempts;
-        }
-        else if (Is(setting.Key, nameof(RetryPolicy.DelayMilliseconds)))
-        {
-            policy.DelayMilliseconds = Int(setting, errors) ?? policy.DelayMilliseconds;
-        }
-        else if (Is(setting.Key, nameof(RetryPolicy.MaxDelayMilliseconds)))
-        {
-            policy.MaxDelayMilliseconds = Int(setting, errors) ?? policy.MaxDelayMilliseconds;
-        }
-        else if (Is(setting.Key, nameof(RetryPolicy.Jitter)))
-        {
-            policy.Jitter = Bool(setting, errors) ?? policy.Jitter;
-        }
-        else if (Is(setting.Key, nameof(RetryPolicy.Backoff)))
-        {
-            policy.Backoff = Text(setting, errors) switch
+            if (Int(setting, errors) is { } value)
             {
-                null => policy.Backoff,
-                var text when Is(text, nameof(RetryBackoff.Constant)) => RetryBackoff.Constant,
-                var text when Is(text, nameof(RetryBackoff.Linear)) => RetryBackoff.Linear,
-                var text when Is(text, nameof(RetryBackoff.Exponential)) => RetryBackoff.Exponential,
-                var text => Bad<RetryBackoff>(setting, text, "is not a backoff; use Constant, Linear or Exponential", errors),
-            };
-        }
-        else
-        {
-            return false;
-        }
+                set(policy, value);
+            }
+        });
 
-        return true;
-    }
+    private static Setting<TPolicy> DoubleSetting<TPolicy>(string name, Action<TPolicy, double> set) =>
+        new(name, (policy, setting, errors) =>
+        {
+            if (Double(setting, errors) is { } value)
+            {
+                set(policy, value);
+            }
+        });
 
-    private static bool ReadBatching(BatchingPolicy policy, IConfigurationSection setting, List<string> errors)
-    {
-        if (Is(setting.Key, nameof(BatchingPolicy.MaxBatchSize)))
+    private static Setting<TPolicy> BoolSetting<TPolicy>(string name, Action<TPolicy, bool> set) =>
+        new(name, (policy, setting, errors) =>
         {
-            policy.MaxBatchSize = Int(setting, errors) ?? policy.MaxBatchSize;
-        }
-        else if (Is(setting.Key, nameof(BatchingPolicy.MaxDelayMilliseconds)))
-        {
-            policy.MaxDelayMilliseconds = Int(setting, errors) ?? policy.MaxDelayMilliseconds;
-        }
-        else if (Is(setting.Key, nameof(BatchingPolicy.ThrowOnMissingKey)))
-        {
-            policy.ThrowOnMissingKey = Bool(setting, errors) ?? policy.ThrowOnMissingKey;
-        }
-        else if (Is(setting.Key, nameof(BatchingPolicy.MaxConcurrentBatches)))
-        {
-            policy.MaxConcurrentBatches = Int(setting, errors) ?? policy.MaxConcurrentBatches;
-        }
-        else if (Is(setting.Key, nameof(BatchingPolicy.MaxQueuedBatches)))
-        {
-            policy.MaxQueuedBatches = Int(setting, errors) ?? policy.MaxQueuedBatches;
-        }
-        else
-        {
-            return false;
-        }
+            if (Bool(setting, errors) is { } value)
+            {
+                set(policy, value);
+            }
+        });
 
-        return true;
-    }
+    // An enum read by its member names only (no numbers, no reflection).
+    private static Setting<TPolicy> ChoiceSetting<TPolicy, TValue>(
+        string name, Action<TPolicy, TValue> set, string why, params (string Name, TValue Value)[] choices) =>
+        new(name, (policy, setting, errors) =>
+        {
+            if (Text(setting, errors) is not { } text)
+            {
+                return;
+            }
+
+            foreach (var choice in choices)
+            {
+                if (Is(text, choice.Name))
+                {
+                    set(policy, choice.Value);
+                    return;
+                }
+            }
+
+            errors.Add($"{setting.Path} = '{text}' {why}.");
+        });
 
     // null: unset (empty, as JSON null reads) or unreadable (reported).
     private static string? Text(IConfigurationSection setting, List<string> errors)
@@ -249,15 +231,6 @@ internal static class PolicyConfigurationReader
 
     private static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 
-    private static string Describe(string group) =>
-        Is(group, CacheSection) ? "a cache policy"
-        : Is(group, RateLimitsSection) ? "a rate-limit policy"
-        : Is(group, RetrySection) ? "a retry policy"
-        : "a batching policy";
-
-    private static string SettingNames(string group) =>
-        Is(group, CacheSection) ? "DurationSeconds and LocalDurationSeconds"
-        : Is(group, RateLimitsSection) ? "PermitsPerSecond, Burst, Mode and MaxWaitMilliseconds"
-        : Is(group, RetrySection) ? "MaxAttempts, DelayMilliseconds, MaxDelayMilliseconds, Backoff and Jitter"
-        : "MaxBatchSize, MaxDelayMilliseconds, ThrowOnMissingKey, MaxConcurrentBatches and MaxQueuedBatches";
+    /// <summary>One setting of a policy: its key and how it is read into the policy.</summary>
+    private sealed record Setting<TPolicy>(string Name, Action<TPolicy, IConfigurationSection, List<string>> Read);
 }

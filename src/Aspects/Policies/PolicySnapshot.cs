@@ -8,34 +8,31 @@ internal sealed class PolicySnapshot
 {
     public PolicySnapshot(AspectPolicies policies)
     {
-        foreach (var (name, policy) in policies.Cache)
-        {
-            Cache[name] = policy?.Copy() ?? new CachePolicy();
-        }
-
-        foreach (var (name, policy) in policies.RateLimits)
-        {
-            RateLimits[name] = policy?.Copy() ?? new RateLimitPolicy();
-        }
-
-        foreach (var (name, policy) in policies.Retry)
-        {
-            Retry[name] = policy?.Copy() ?? new RetryPolicy();
-        }
-
-        foreach (var (name, policy) in policies.Batching)
-        {
-            Batching[name] = policy?.Copy() ?? new BatchingPolicy();
-        }
+        Cache = Copy(policies.Cache, static p => p?.Copy() ?? new CachePolicy());
+        RateLimits = Copy(policies.RateLimits, static p => p?.Copy() ?? new RateLimitPolicy());
+        Retry = Copy(policies.Retry, static p => p?.Copy() ?? new RetryPolicy());
+        Batching = Copy(policies.Batching, static p => p?.Copy() ?? new BatchingPolicy());
     }
 
-    public Dictionary<string, CachePolicy> Cache { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, CachePolicy> Cache { get; }
 
-    public Dictionary<string, RateLimitPolicy> RateLimits { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, RateLimitPolicy> RateLimits { get; }
 
-    public Dictionary<string, RetryPolicy> Retry { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, RetryPolicy> Retry { get; }
 
-    public Dictionary<string, BatchingPolicy> Batching { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, BatchingPolicy> Batching { get; }
+
+    private static Dictionary<string, TPolicy> Copy<TPolicy>(IDictionary<string, TPolicy> policies, Func<TPolicy?, TPolicy> copy)
+        where TPolicy : class
+    {
+        var copies = new Dictionary<string, TPolicy>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, policy) in policies)
+        {
+            copies[name] = copy(policy);
+        }
+
+        return copies;
+    }
 }
 
 /// <summary>What a binding resolved against one snapshot; replaced whole so readers never see a torn pair.</summary>

@@ -47,16 +47,12 @@ public sealed class RetrySettings
     public TimeSpan NextDelay(int retry, ref double state, Random random) =>
         RetryDelay.Next(Backoff, retry, DelayMilliseconds, MaxDelayMilliseconds, Jitter, ref state, random);
 
-    internal RetrySettings With(RetryPolicy policy)
-    {
-        var merged = new RetrySettings(
-            policy.MaxAttempts ?? MaxAttempts,
-            policy.DelayMilliseconds ?? DelayMilliseconds,
-            policy.MaxDelayMilliseconds ?? MaxDelayMilliseconds,
-            policy.Backoff ?? Backoff,
-            policy.Jitter ?? Jitter);
-        return merged.SameAs(this) ? this : merged;
-    }
+    internal RetrySettings With(RetryPolicy policy) => new(
+        policy.MaxAttempts ?? MaxAttempts,
+        policy.DelayMilliseconds ?? DelayMilliseconds,
+        policy.MaxDelayMilliseconds ?? MaxDelayMilliseconds,
+        policy.Backoff ?? Backoff,
+        policy.Jitter ?? Jitter);
 
     internal bool SameAs(RetrySettings other) =>
         MaxAttempts == other.MaxAttempts && DelayMilliseconds == other.DelayMilliseconds && MaxDelayMilliseconds == other.MaxDelayMilliseconds
