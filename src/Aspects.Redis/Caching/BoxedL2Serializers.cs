@@ -46,12 +46,21 @@ internal static class BoxedL2Serializers
         return value;
     }
 
-    private static void Write(IBufferWriter<byte> target, Action<Utf8JsonWriter> writeValue)
+    private static void Write<T>(IBufferWriter<byte> target, T? value, Action<Utf8JsonWriter, T> writeValue)
+        where T : class
     {
         using var writer = new Utf8JsonWriter(target);
         writer.WriteStartObject();
         writer.WritePropertyName(ValueProperty);
-        writeValue(writer);
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writeValue(writer, value);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -69,17 +78,7 @@ internal static class BoxedL2Serializers
             new() { Value = Read(source, static reader => reader.GetString()!) };
 
         public void Serialize(L2Box<string> value, IBufferWriter<byte> target) =>
-            Write(target, writer =>
-            {
-                if (value.Value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    writer.WriteStringValue(value.Value);
-                }
-            });
+            Write(target, value.Value, static (writer, text) => writer.WriteStringValue(text));
     }
 
     private sealed class BytesSerializer : IHybridCacheSerializer<L2Box<byte[]>>
@@ -88,16 +87,6 @@ internal static class BoxedL2Serializers
             new() { Value = Read(source, static reader => reader.GetBytesFromBase64()) };
 
         public void Serialize(L2Box<byte[]> value, IBufferWriter<byte> target) =>
-            Write(target, writer =>
-            {
-                if (value.Value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    writer.WriteBase64StringValue(value.Value);
-                }
-            });
+            Write(target, value.Value, static (writer, bytes) => writer.WriteBase64StringValue(bytes));
     }
 }

@@ -21,102 +21,36 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
 
     public byte[]? Get(string key) => Guard(static (c, k) => c.Get(k), key, "get");
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
-    {
-        try
-        {
-            var value = await inner.GetAsync(key, token).ConfigureAwait(false);
-            Succeeded();
-            return value;
-        }
-        catch (Exception e) when (IsFailure(e, token))
-        {
-            Report("get", e);
-            return null;
-        }
-    }
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
+        GuardAsync(static (c, k, t) => new ValueTask<byte[]?>(c.GetAsync(k, t)), key, "get", token);
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options) =>
         Guard(static (c, s) => { c.Set(s.key, s.value, s.options); return true; }, (key, value, options), "set");
 
-    public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
-    {
-        try
-        {
-            await inner.SetAsync(key, value, options, token).ConfigureAwait(false);
-            Succeeded();
-        }
-        catch (Exception e) when (IsFailure(e, token))
-        {
-            Report("set", e);
-        }
-    }
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+        GuardAsync(static (c, s, t) => new ValueTask(c.SetAsync(s.key, s.value, s.options, t)), (key, value, options), "set", token);
 
     public void Refresh(string key) => Guard(static (c, k) => { c.Refresh(k); return true; }, key, "refresh");
 
-    public async Task RefreshAsync(string key, CancellationToken token = default)
-    {
-        try
-        {
-            await inner.RefreshAsync(key, token).ConfigureAwait(false);
-            Succeeded();
-        }
-        catch (Exception e) when (IsFailure(e, token))
-        {
-            Report("refresh", e);
-        }
-    }
+    public Task RefreshAsync(string key, CancellationToken token = default) =>
+        GuardAsync(static (c, k, t) => new ValueTask(c.RefreshAsync(k, t)), key, "refresh", token);
 
     public void Remove(string key) => Guard(static (c, k) => { c.Remove(k); return true; }, key, "remove");
 
-    public async Task RemoveAsync(string key, CancellationToken token = default)
-    {
-        try
-        {
-            await inner.RemoveAsync(key, token).ConfigureAwait(false);
-            Succeeded();
-        }
-        catch (Exception e) when (IsFailure(e, token))
-        {
-            Report("remove", e);
-        }
-    }
+    public Task RemoveAsync(string key, CancellationToken token = default) =>
+        GuardAsync(static (c, k, t) => new ValueTask(c.RemoveAsync(k, t)), key, "remove", token);
 
     public bool TryGet(string key, IBufferWriter<byte> destination) =>
         Guard(static (c, s) => c.TryGet(s.key, s.destination), (key, destination), "get");
 
-    public async ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
-    {
-        try
-        {
-            var found = await inner.TryGetAsync(key, destination, token).ConfigureAwait(false);
-            Succeeded();
-            return found;
-        }
-        catch (Exception e) when (IsFailure(e, token))
-        {
-            Report("get", e);
-            return false;
-        }
-    }
+    public ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default) =>
+        new(GuardAsync(static (c, s, t) => c.TryGetAsync(s.key, s.destination, t), (key, destination), "get", token));
 
     public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options) =>
         Guard(static (c, s) => { c.Set(s.key, s.value, s.options); return true; }, (key, value, options), "set");
 
-    public async ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default)
-    {
-        try
-        {
-            await inner.SetAsync(key, value, options, token).ConfigureAwait(false);
-            Succeeded();
-        }
-        catch (Exception e) when (IsFailure(e, token))
-        {
-            Report("set", e);
-        }
-    }
-
-    private static bool IsFailure(Exception e, CancellationToken token) => !(e is OperationCanceledException && token.IsCancellationRequested);
+    public ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
+        new(GuardAsync(static (c, s, t) => c.SetAsync(s.key, s.value, s.options, t), (key, value, options), "set", token));
 
     private TResult? Guard<TState, TResult>(Func<IBufferDistributedCache, TState, TResult> operation, TState state, string name)
     {
@@ -130,6 +64,37 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
         {
             Report(name, e);
             return default;
+        }
+    }
+
+    // A failed read is a miss (default), a failed write or removal is skipped; the caller's own cancellation still throws.
+    private async Task<TResult?> GuardAsync<TState, TResult>(
+        Func<IBufferDistributedCache, TState, CancellationToken, ValueTask<TResult>> operation, TState state, string name, CancellationToken token)
+    {
+        try
+        {
+            var result = await operation(inner, state, token).ConfigureAwait(false);
+            Succeeded();
+            return result;
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
+        {
+            Report(name, e);
+            return default;
+        }
+    }
+
+    private async Task GuardAsync<TState>(
+        Func<IBufferDistributedCache, TState, CancellationToken, ValueTask> operation, TState state, string name, CancellationToken token)
+    {
+        try
+        {
+            await operation(inner, state, token).ConfigureAwait(false);
+            Succeeded();
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
+        {
+            Report(name, e);
         }
     }
 

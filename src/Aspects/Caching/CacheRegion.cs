@@ -62,10 +62,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
 
         _localLifetime = LocalLifetime(definition.Duration, definition.LocalDuration);
         _l2Options = L2Options(definition.Duration, definition.LocalDuration);
-        if (cache.Distributed is not null)
-        {
-            _l2Tags = definition.TagArray.Length == 0 ? null : definition.TagArray;
-        }
+        _l2Tags = definition.TagArray.Length == 0 ? null : definition.TagArray;
     }
 
     /// <summary>The method this region caches.</summary>
@@ -155,7 +152,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                 }
 
                 // Every caller of that attempt gave up and its body was cancelled: start afresh.
-                var replacement = new Flight(Cache.NeedsStringKeys ? Cache.QualifyKey(l2Key(key)) : null);
+                var replacement = NewFlight(key, l2Key);
                 if (_flights.TryUpdate(key, replacement, running))
                 {
                     return Start(replacement, key, state, factory, cancellationToken);
@@ -164,7 +161,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                 continue;
             }
 
-            var flight = new Flight(Cache.NeedsStringKeys ? Cache.QualifyKey(l2Key(key)) : null);
+            var flight = NewFlight(key, l2Key);
             if (_flights.TryAdd(key, flight))
             {
                 return Start(flight, key, state, factory, cancellationToken);
@@ -306,6 +303,8 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
     }
 
+    private Flight NewFlight(TKey key, Func<TKey, string> l2Key) => new(Cache.NeedsStringKeys ? Cache.QualifyKey(l2Key(key)) : null);
+
     private Task<TValue> Start<TState>(
         Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory, CancellationToken cancellationToken)
     {
@@ -337,7 +336,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             Store(key, flight);
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
         }
-        catch (OperationCanceledException e)
+        catch (Exception e)
         {
             // Retire the attempt before its callers hear of the failure: a call made after that must start
             // afresh, never join an attempt that already failed (failures are not cached, not even briefly).
@@ -347,17 +346,14 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
                 TelemetryTags.SetError(activity, e);
             }
 
-            flight.Completion.TrySetCanceled(e.CancellationToken);
-        }
-        catch (Exception e)
-        {
-            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-            if (activity is not null)
+            if (e is OperationCanceledException canceled)
             {
-                TelemetryTags.SetError(activity, e);
+                flight.Completion.TrySetCanceled(canceled.CancellationToken);
             }
-
-            flight.Completion.TrySetException(e);
+            else
+            {
+                flight.Completion.TrySetException(e);
+            }
         }
     }
 
@@ -383,7 +379,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         HybridCache l2, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
         var call = new L2Call<TState>(this, flight, key, state, factory);
-        var l2Options = Definition.PolicyBinding is null ? _l2Options : CurrentPolicyLifetimes()?.L2Options ?? _l2Options;
+        var l2Options = CurrentPolicyLifetimes()?.L2Options ?? _l2Options;
         try
         {
             var value = BoxedInL2
@@ -426,7 +422,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             return;
         }
 
-        var lifetime = Definition.PolicyBinding is null ? _localLifetime : CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
+        var lifetime = CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
         var entry = new Entry(flight.Completion.Task, PreciseNow() + lifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
         while (true)
         {

@@ -6,8 +6,6 @@ namespace Aspects.Caching;
 /// <summary>The cache's instruments on <see cref="AspectsTelemetry.Meter"/> and its span name (documented in docs/telemetry.md).</summary>
 internal static class CacheTelemetry
 {
-    public const string MethodTagName = TelemetryTags.Method;
-
     /// <summary>The span of a shared attempt (L1 miss: L2 lookup and, on an L2 miss, the body) is this plus the method name.</summary>
     public const string SpanNamePrefix = "aspects.cache ";
 
@@ -37,7 +35,7 @@ internal static class CacheTelemetry
     public static readonly KeyValuePair<string, object?> OriginLocal = new("cache.origin", "local");
     public static readonly KeyValuePair<string, object?> OriginRemote = new("cache.origin", "remote");
 
-    public static KeyValuePair<string, object?> Method(string methodName) => new(MethodTagName, methodName);
+    public static KeyValuePair<string, object?> Method(string methodName) => new(TelemetryTags.Method, methodName);
 
     public static KeyValuePair<string, object?> Operation(string operation) => new("cache.operation", operation);
 }

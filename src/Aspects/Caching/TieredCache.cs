@@ -124,10 +124,8 @@ public sealed class TieredCache : IDisposable
 
     internal string QualifyKey(string key)
     {
-        var length = KeyPrefix.Length + 1 + key.Length;
-        return length < MaxKeyLength
-            ? string.Concat(KeyPrefix, ":", key)
-            : CacheKeys.Shorten(string.Concat(KeyPrefix, ":", key), MaxKeyLength);
+        var qualified = string.Concat(KeyPrefix, ":", key);
+        return qualified.Length < MaxKeyLength ? qualified : CacheKeys.Shorten(qualified, MaxKeyLength);
     }
 
     internal void ReportL2Failure(string method, string operation, Exception exception)

@@ -320,24 +320,13 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
         _disposables.Add(connection);
         _connections.Add(connection);
-        var loggerFactory = new CollectingLoggerFactory(_logs);
+        var loggerFactory = new LoggerFactory([new FakeLoggerProvider(_logs)]);
         var options = new AspectRuntimeOptions { LoggerFactory = loggerFactory };
         options.Cache.KeyPrefix = _prefix;
         options.Cache.UseRedis(connection, loggerFactory);
         var runtime = new AspectRuntime(options);
         _disposables.Add(runtime.Cache);
         return (runtime, (RedisCacheBackplane)options.Cache.Backplane!);
-    }
-
-    private sealed class CollectingLoggerFactory(FakeLogCollector collector) : ILoggerFactory
-    {
-        public ILogger CreateLogger(string categoryName) => new FakeLogger(collector, categoryName);
-
-        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
-
-        public void Dispose()
-        {
-        }
     }
 
     /// <summary>Completes when a node applies a backplane invalidation of <c>method</c> that came from another node.</summary>

@@ -13,7 +13,7 @@ public sealed class CacheFixture
 
     public CacheFixture(Action<AspectRuntimeOptions>? configure = null)
     {
-        var options = new AspectRuntimeOptions { TimeProvider = Time, LoggerFactory = new CollectingLoggerFactory(Logs) };
+        var options = new AspectRuntimeOptions { TimeProvider = Time, LoggerFactory = new LoggerFactory([new FakeLoggerProvider(Logs)]) };
         configure?.Invoke(options);
         Runtime = new AspectRuntime(options);
     }
@@ -46,17 +46,6 @@ public sealed class CacheFixture
         catch (TimeoutException)
         {
             throw new TimeoutException($"Timed out after {BoundedWait.TotalSeconds} s waiting for {what}.");
-        }
-    }
-
-    private sealed class CollectingLoggerFactory(FakeLogCollector collector) : ILoggerFactory
-    {
-        public ILogger CreateLogger(string categoryName) => new FakeLogger(collector, categoryName);
-
-        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
-
-        public void Dispose()
-        {
         }
     }
 }
