@@ -86,7 +86,7 @@ internal static class MethodParser
     {
         var type = method.ContainingType;
         var location = syntax.Identifier.GetLocation();
-        var coreName = CoreNameOf(method.Name);
+        var coreName = CoreMethodName.Of(method.Name);
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -254,12 +254,6 @@ internal static class MethodParser
             Retry: retry,
             RateLimit: rateLimit);
     }
-
-    /// <summary><c>GetProductAsync</c> → <c>GetProductCoreAsync</c>; <c>GetProduct</c> → <c>GetProductCore</c>.</summary>
-    public static string CoreNameOf(string name) =>
-        name.EndsWith("Async", StringComparison.Ordinal) && name.Length > "Async".Length
-            ? name.Substring(0, name.Length - "Async".Length) + "CoreAsync"
-            : name + "Core";
 
     public static string Escape(string identifier) =>
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) == SyntaxKind.AwaitKeyword
