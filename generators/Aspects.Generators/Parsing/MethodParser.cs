@@ -241,7 +241,7 @@ internal static class MethodParser
             CoreName: Escape(coreName),
             CoreIsAsync: coreIsAsync,
             IsStatic: method.IsStatic,
-            RuntimeExpression: RuntimeLocator.Find(method, known),
+            RuntimeExpression: facts.Runtime(method.IsStatic, known),
             CancellationToken: method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)) is { } token
                 ? Escape(token.Name)
                 : null,
