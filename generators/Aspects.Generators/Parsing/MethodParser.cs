@@ -158,6 +158,8 @@ internal static class MethodParser
         RetryModel? retry = null;
         RateLimitModel? rateLimit = null;
         var batched = false;
+        var hasCached = false;
+        var hasInvalidation = false;
         foreach (var attribute in method.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -167,6 +169,8 @@ internal static class MethodParser
                 continue;
             }
 
+            hasCached |= name == AttributeNames.Cached;
+            hasInvalidation |= name == AttributeNames.InvalidatesCache;
             var reader = new AttributeReader(attribute, diagnostics, cancellationToken);
             switch (name)
             {
@@ -206,8 +210,7 @@ internal static class MethodParser
             }
         }
 
-        var names = method.GetAttributes().Select(a => AttributeNames.Of(a.AttributeClass)).ToList();
-        if (names.Contains(AttributeNames.Cached) && names.Contains(AttributeNames.InvalidatesCache))
+        if (hasCached && hasInvalidation)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.ConflictingAspects, location, method.Name, "Cached", "InvalidatesCache",
