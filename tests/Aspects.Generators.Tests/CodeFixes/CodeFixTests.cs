@@ -1,5 +1,4 @@
 using Aspects.CodeFixes;
-using Microsoft.CodeAnalysis;
 
 namespace Aspects.Generators.Tests.CodeFixes;
 
@@ -288,11 +287,7 @@ public class CodeFixTests
     [Fact]
     public void Every_fixable_id_is_one_the_generator_reports()
     {
-        var generatorIds = typeof(AspectsGenerator).Assembly
-            .GetType("Aspects.Generators.Diagnostics.DiagnosticDescriptors")!
-            .GetFields()
-            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
-            .ToHashSet();
+        var generatorIds = Infrastructure.GeneratorDescriptors.All.Select(d => d.Id).ToHashSet();
         var fixable = new Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider[]
         {
             new MakePartialCodeFixProvider(), new AddCoreMethodCodeFixProvider(), new NotCacheKeyCodeFixProvider(),
