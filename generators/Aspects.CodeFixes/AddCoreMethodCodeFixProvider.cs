@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Text;
+using Aspects.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -45,7 +46,7 @@ public sealed class AddCoreMethodCodeFixProvider : CodeFixProvider
             return;
         }
 
-        var coreName = Naming.CoreNameOf(symbol.Name);
+        var coreName = CoreMethodName.Of(symbol.Name);
         context.RegisterCodeFix(
             CodeAction.Create(
                 "Add '" + coreName + "'",
@@ -66,7 +67,7 @@ public sealed class AddCoreMethodCodeFixProvider : CodeFixProvider
 
         text.Append(method.ReturnsVoid ? "void" : method.ReturnType.ToMinimalDisplayString(model, position, Naming.Minimal))
             .Append(' ')
-            .Append(Naming.CoreNameOf(method.Name))
+            .Append(CoreMethodName.Of(method.Name))
             .Append(syntax.TypeParameterList?.WithoutTrivia().ToString())
             .Append('(')
             .Append(string.Join(", ", method.Parameters.Select((p, i) =>
@@ -99,7 +100,7 @@ public sealed class AddCoreMethodCodeFixProvider : CodeFixProvider
         var key = keys[0].Type;
         var result = task.Construct(dictionary.Construct(key, returned.TypeArguments[0]));
         return "private " + (method.IsStatic ? "static " : string.Empty)
-            + result.ToMinimalDisplayString(model, position, Naming.Minimal) + " " + Naming.CoreNameOf(method.Name)
+            + result.ToMinimalDisplayString(model, position, Naming.Minimal) + " " + CoreMethodName.Of(method.Name)
             + "(" + list.Construct(key).ToMinimalDisplayString(model, position, Naming.Minimal) + " keys, "
             + token.ToMinimalDisplayString(model, position, Naming.Minimal) + " cancellationToken)";
     }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using Aspects.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -46,7 +47,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
             else if (diagnostic.Id == DiagnosticIds.MethodMustBePartial && node is MethodDeclarationSyntax method
                 && await CanSplitAsync(context.Document, method, context.CancellationToken).ConfigureAwait(false))
             {
-                var coreName = Naming.CoreNameOf(method.Identifier.ValueText);
+                var coreName = CoreMethodName.Of(method.Identifier.ValueText);
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         method.Body is null && method.ExpressionBody is null
@@ -72,7 +73,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         return model?.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol symbol
-            && symbol.ContainingType.GetMembers(Naming.CoreNameOf(symbol.Name)).IsEmpty;
+            && symbol.ContainingType.GetMembers(CoreMethodName.Of(symbol.Name)).IsEmpty;
     }
 
     private static SyntaxNode MakeTypesPartial(SyntaxNode root, SyntaxNode inner) =>

@@ -3,15 +3,9 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aspects.CodeFixes;
 
-/// <summary>The generator's naming rule and the text conventions the fixes write with.</summary>
+/// <summary>The text conventions the fixes write with (the body's name is <see cref="Aspects.Generators.Parsing.CoreMethodName"/>).</summary>
 internal static class Naming
 {
-    /// <summary>Same rule as the generator: <c>GetProductAsync</c> → <c>GetProductCoreAsync</c>; <c>GetProduct</c> → <c>GetProductCore</c>.</summary>
-    public static string CoreNameOf(string name) =>
-        name.EndsWith("Async", StringComparison.Ordinal) && name.Length > "Async".Length
-            ? name.Substring(0, name.Length - "Async".Length) + "CoreAsync"
-            : name + "Core";
-
     /// <summary>Short type names as the user would write them at a position (given their usings), with <c>?</c> annotations.</summary>
     public static readonly SymbolDisplayFormat Minimal = SymbolDisplayFormat.MinimallyQualifiedFormat.AddMiscellaneousOptions(
         SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);

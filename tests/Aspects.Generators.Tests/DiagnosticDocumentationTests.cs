@@ -7,11 +7,7 @@ namespace Aspects.Generators.Tests;
 /// <summary>Every descriptor is documented with an example and tracked in the analyzer release notes.</summary>
 public class DiagnosticDocumentationTests
 {
-    private static readonly List<DiagnosticDescriptor> Descriptors = typeof(AspectsGenerator).Assembly
-        .GetType("Aspects.Generators.Diagnostics.DiagnosticDescriptors")!
-        .GetFields()
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .ToList();
+    private static IReadOnlyList<DiagnosticDescriptor> Descriptors => GeneratorDescriptors.All;
 
     [Fact]
     public void Every_descriptor_section_in_the_doc_shows_a_wrong_and_a_right_example()

@@ -88,14 +88,10 @@ internal static class BatchEmitter
     }
 
     /// <summary>The static field binding a method with <c>[Batched(Policy = ...)]</c> to its policy.</summary>
-    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, BatchModel batch)
-    {
-        writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Aspects.Policies.BatchingPolicyBinding " + PolicyBindingName(model) + " = new(");
-        writer.Line("    " + SymbolDisplay.FormatLiteral(batch.Policy!, quote: true) + ",");
-        writer.Line("    new global::Aspects.Policies.BatchingSettings(" + RetryEmitter.Number(batch.MaxBatchSize) + ", "
-            + RetryEmitter.Number(batch.MaxDelayMilliseconds) + ", " + (batch.ThrowOnMissingKey ? "true" : "false") + "));");
-    }
+    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, BatchModel batch) =>
+        MethodEmitter.EmitPolicyBinding(writer, "BatchingPolicyBinding", PolicyBindingName(model), batch.Policy!,
+            "new global::Aspects.Policies.BatchingSettings(" + RetryEmitter.Number(batch.MaxBatchSize) + ", "
+            + RetryEmitter.Number(batch.MaxDelayMilliseconds) + ", " + (batch.ThrowOnMissingKey ? "true" : "false") + ")");
 
     private static string PolicyBindingName(MethodModel model) => "__aspectsBatchPolicy_" + model.MemberSuffix;
 

@@ -1,4 +1,5 @@
 using Aspects.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aspects.Generators.Emitting;
 
@@ -10,6 +11,18 @@ internal static class MethodEmitter
 {
     public const string GeneratedCodeAttribute =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"Aspects.Generators\", \"" + ThisAssembly.Version + "\")]";
+
+    /// <summary>
+    /// The static field that binds a method to its named policy (<c>Policy = "..."</c>): the policy name and
+    /// the attribute's values, which the binding uses until the runtime's policy says otherwise.
+    /// </summary>
+    public static void EmitPolicyBinding(SourceWriter writer, string bindingType, string fieldName, string policy, string defaults)
+    {
+        writer.Line(GeneratedCodeAttribute);
+        writer.Line("private static readonly global::Aspects.Policies." + bindingType + " " + fieldName + " = new(");
+        writer.Line("    " + SymbolDisplay.FormatLiteral(policy, quote: true) + ",");
+        writer.Line("    " + defaults + ");");
+    }
 
     public static string Emit(MethodModel model)
     {

@@ -33,14 +33,10 @@ internal static class RateLimitEmitter
             : BindingName(model) + ".Acquire(" + limiter + ", " + runtime + ", " + RetryEmitter.Token(token) + ")";
 
     /// <summary>The static field binding a method with <c>[RateLimited(Policy = ...)]</c> to its policy.</summary>
-    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RateLimitModel rateLimit)
-    {
-        writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Aspects.Policies.RateLimitPolicyBinding " + BindingName(model) + " = new(");
-        writer.Line("    " + SymbolDisplay.FormatLiteral(rateLimit.Policy!, quote: true) + ",");
-        writer.Line("    new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.ConfiguredBurst)
-            + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + "));");
-    }
+    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RateLimitModel rateLimit) =>
+        MethodEmitter.EmitPolicyBinding(writer, "RateLimitPolicyBinding", BindingName(model), rateLimit.Policy!,
+            "new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.ConfiguredBurst)
+            + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + ")");
 
     private static string BindingName(MethodModel model) => "__aspectsRateLimitPolicy_" + model.MemberSuffix;
 

@@ -34,14 +34,10 @@ internal static class RetryEmitter
     }
 
     /// <summary>The static field binding a method with <c>[Retry(Policy = ...)]</c> to its policy.</summary>
-    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RetryModel retry)
-    {
-        writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Aspects.Policies.RetryPolicyBinding " + BindingName(model) + " = new(");
-        writer.Line("    " + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(retry.Policy!, quote: true) + ",");
-        writer.Line("    new global::Aspects.Policies.RetrySettings(" + Number(retry.MaxAttempts) + ", " + Number(retry.DelayMilliseconds) + ", "
-            + Number(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + (retry.Jitter ? "true" : "false") + "));");
-    }
+    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RetryModel retry) =>
+        MethodEmitter.EmitPolicyBinding(writer, "RetryPolicyBinding", BindingName(model), retry.Policy!,
+            "new global::Aspects.Policies.RetrySettings(" + Number(retry.MaxAttempts) + ", " + Number(retry.DelayMilliseconds) + ", "
+            + Number(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + (retry.Jitter ? "true" : "false") + ")");
 
     private static string BindingName(MethodModel model) => "__aspectsRetryPolicy_" + model.MemberSuffix;
 

@@ -69,14 +69,11 @@ internal sealed class KnownTypes
     /// <summary><see cref="MethodParser.ContainingTypeDeclarations"/>, shared by the methods of one type declaration.</summary>
     public EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
     {
+        // The shells depend only on the method's ancestors, which its parent declaration fixes.
         var table = _shells[keepUnsafe ? 1 : 0];
-        if (syntax.Parent is not { } parent || !table.TryGetValue(parent, out var shells))
+        if (!table.TryGetValue(syntax.Parent!, out var shells))
         {
-            shells = MethodParser.ContainingTypeDeclarations(syntax, keepUnsafe);
-            if (syntax.Parent is { } declaration)
-            {
-                table.TryAdd(declaration, shells);
-            }
+            shells = table.GetOrAdd(syntax.Parent!, MethodParser.ContainingTypeDeclarations(syntax, keepUnsafe));
         }
 
         return shells;

@@ -86,7 +86,7 @@ internal static class MethodParser
     {
         var type = method.ContainingType;
         var location = syntax.Identifier.GetLocation();
-        var coreName = CoreNameOf(method.Name);
+        var coreName = CoreMethodName.Of(method.Name);
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -158,6 +158,8 @@ internal static class MethodParser
         RetryModel? retry = null;
         RateLimitModel? rateLimit = null;
         var batched = false;
+        var hasCached = false;
+        var hasInvalidation = false;
         foreach (var attribute in method.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -167,6 +169,8 @@ internal static class MethodParser
                 continue;
             }
 
+            hasCached |= name == AttributeNames.Cached;
+            hasInvalidation |= name == AttributeNames.InvalidatesCache;
             var reader = new AttributeReader(attribute, diagnostics, cancellationToken);
             switch (name)
             {
@@ -206,8 +210,7 @@ internal static class MethodParser
             }
         }
 
-        var names = method.GetAttributes().Select(a => AttributeNames.Of(a.AttributeClass)).ToList();
-        if (names.Contains(AttributeNames.Cached) && names.Contains(AttributeNames.InvalidatesCache))
+        if (hasCached && hasInvalidation)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.ConflictingAspects, location, method.Name, "Cached", "InvalidatesCache",
@@ -241,7 +244,7 @@ internal static class MethodParser
             CoreName: Escape(coreName),
             CoreIsAsync: coreIsAsync,
             IsStatic: method.IsStatic,
-            RuntimeExpression: RuntimeLocator.Find(method, known),
+            RuntimeExpression: facts.Runtime(method.IsStatic, known),
             CancellationToken: method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)) is { } token
                 ? Escape(token.Name)
                 : null,
@@ -254,12 +257,6 @@ internal static class MethodParser
             Retry: retry,
             RateLimit: rateLimit);
     }
-
-    /// <summary><c>GetProductAsync</c> → <c>GetProductCoreAsync</c>; <c>GetProduct</c> → <c>GetProductCore</c>.</summary>
-    public static string CoreNameOf(string name) =>
-        name.EndsWith("Async", StringComparison.Ordinal) && name.Length > "Async".Length
-            ? name.Substring(0, name.Length - "Async".Length) + "CoreAsync"
-            : name + "Core";
 
     public static string Escape(string identifier) =>
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) == SyntaxKind.AwaitKeyword

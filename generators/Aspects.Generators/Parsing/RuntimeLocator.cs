@@ -12,9 +12,6 @@ internal static class RuntimeLocator
 {
     private const string Default = "global::Aspects.AspectRuntime.Default";
 
-    public static string Find(IMethodSymbol method, KnownTypes known) =>
-        known.Facts(method.ContainingType).Runtime(method.IsStatic, known);
-
     /// <summary>The runtime a method of <paramref name="containingType"/> uses; depends on the type and staticness only.</summary>
     public static string Find(INamedTypeSymbol containingType, bool isStatic, KnownTypes known)
     {

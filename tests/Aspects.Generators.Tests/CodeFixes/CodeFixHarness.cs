@@ -24,8 +24,11 @@ internal static class CodeFixHarness
         ];
     });
 
-    /// <summary>The actions <paramref name="provider"/> offers for the single <paramref name="id"/> diagnostic of <paramref name="source"/>.</summary>
-    public static async Task<(Document Document, IReadOnlyList<CodeAction> Actions)> ActionsAsync(CodeFixProvider provider, string source, string id)
+    /// <summary>
+    /// The actions <paramref name="provider"/> offers for the single <paramref name="id"/> diagnostic of
+    /// <paramref name="source"/>, or, when <paramref name="at"/> is given, the single one reported on that text.
+    /// </summary>
+    public static async Task<(Document Document, IReadOnlyList<CodeAction> Actions)> ActionsAsync(CodeFixProvider provider, string source, string id, string? at = null)
     {
         Assert.Contains(id, provider.FixableDiagnosticIds);
         var workspace = new AdhocWorkspace();
@@ -46,8 +49,10 @@ internal static class CodeFixHarness
 
         var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
         var diagnostics = GeneratorHarness.Run(compilation).Diagnostics;
-        var matching = diagnostics.Where(d => d.Id == id).ToList();
-        Assert.True(matching.Count == 1, $"Expected one {id} from the generator, got: {string.Join("; ", diagnostics)}");
+        var matching = diagnostics
+            .Where(d => d.Id == id && (at is null || source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length) == at))
+            .ToList();
+        Assert.True(matching.Count == 1, $"Expected one {id}{(at is null ? null : " on '" + at + "'")} from the generator, got: {string.Join("; ", diagnostics)}");
 
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, matching[0], (action, _) => actions.Add(action), CancellationToken.None);
@@ -57,11 +62,12 @@ internal static class CodeFixHarness
 
     /// <summary>
     /// Applies the one fix offered for <paramref name="id"/>, asserts that the fixed program compiles with
-    /// the generator without errors or warnings, and returns the fixed text.
+    /// the generator without errors or warnings, and returns the fixed text. <paramref name="at"/> picks
+    /// one of several <paramref name="id"/> diagnostics, as in <see cref="ActionsAsync"/>.
     /// </summary>
-    public static async Task<string> FixAsync(CodeFixProvider provider, string source, string id, string expectedTitle)
+    public static async Task<string> FixAsync(CodeFixProvider provider, string source, string id, string expectedTitle, string? at = null)
     {
-        var (document, actions) = await ActionsAsync(provider, source, id);
+        var (document, actions) = await ActionsAsync(provider, source, id, at);
         var action = Assert.Single(actions);
         Assert.Equal(expectedTitle, action.Title);
 

@@ -1,5 +1,4 @@
 using Aspects.CodeFixes;
-using Microsoft.CodeAnalysis;
 
 namespace Aspects.Generators.Tests.CodeFixes;
 
@@ -31,10 +30,12 @@ public class CodeFixTests
             }
             """;
 
-        var (_, actions) = await CodeFixHarness.ActionsAsync(new MakePartialCodeFixProvider(), source.Replace("public static class Outer", "public static partial class Outer"), "ASP0002");
+        // One ASP0002 per non-partial type (Service and Outer); fixing the innermost one fixes them all.
+        Assert.Equal(2, Infrastructure.GeneratorHarness.Run(source).Diagnostics.Count(d => d.Id == "ASP0002"));
+        var (_, actions) = await CodeFixHarness.ActionsAsync(new MakePartialCodeFixProvider(), source, "ASP0002", at: "Service");
         Assert.Equal("Make 'Service' partial", Assert.Single(actions).Title);
 
-        var fixedText = await FixFirstAsync(source);
+        var fixedText = await CodeFixHarness.FixAsync(new MakePartialCodeFixProvider(), source, "ASP0002", "Make 'Service' partial", at: "Service");
 
         Assert.Equal("""
             using System.Threading;
@@ -286,11 +287,7 @@ public class CodeFixTests
     [Fact]
     public void Every_fixable_id_is_one_the_generator_reports()
     {
-        var generatorIds = typeof(AspectsGenerator).Assembly
-            .GetType("Aspects.Generators.Diagnostics.DiagnosticDescriptors")!
-            .GetFields()
-            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
-            .ToHashSet();
+        var generatorIds = Infrastructure.GeneratorDescriptors.All.Select(d => d.Id).ToHashSet();
         var fixable = new Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider[]
         {
             new MakePartialCodeFixProvider(), new AddCoreMethodCodeFixProvider(), new NotCacheKeyCodeFixProvider(),
@@ -298,15 +295,5 @@ public class CodeFixTests
 
         Assert.Equal(["ASP0001", "ASP0002", "ASP0003", "ASP0014"], fixable.Order());
         Assert.All(fixable, id => Assert.Contains(id, generatorIds));
-    }
-
-    /// <summary>Fixes the first ASP0002 of several (one per non-partial type), which fixes them all.</summary>
-    private static async Task<string> FixFirstAsync(string source)
-    {
-        var run = Infrastructure.GeneratorHarness.Run(source);
-        Assert.Equal(2, run.Diagnostics.Count(d => d.Id == "ASP0002"));
-        var inner = source.Replace("public static class Outer", "public static partial class Outer");
-        var fixedInner = await CodeFixHarness.FixAsync(new MakePartialCodeFixProvider(), inner, "ASP0002", "Make 'Service' partial");
-        return fixedInner;
     }
 }
