@@ -4,7 +4,9 @@ using System.Reflection;
 using Aspects.IntegrationTests.Rig;
 using Aspects.RateLimiting;
 using Aspects.Redis.RateLimiting;
+using Aspects.Telemetry;
 using Aspects.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Xunit;
@@ -126,8 +128,7 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
         var closedName = $"closed-{Guid.NewGuid():N}";
         var openLogs = new RecordingLoggerFactory();
         var closedLogs = new RecordingLoggerFactory();
-        using var openErrors = new MetricRecorder("aspects.ratelimit.redis_errors", openName);
-        using var closedErrors = new MetricRecorder("aspects.ratelimit.redis_errors", closedName);
+        using var errors = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.ratelimit.redis_errors");
         var open = Limiter(connection, RateLimitFailureMode.FailOpen, openLogs, openName);
         var closed = Limiter(connection, RateLimitFailureMode.FailClosed, closedLogs, closedName);
 
@@ -157,12 +158,14 @@ public sealed class RedisTokenBucketTests(RedisFixture redis, ITestOutputHelper 
             await redis.StartServerAsync();
         }
 
-        Assert.Equal(5, openErrors.Sum("aspects.ratelimit.failure_mode", "fail_open"));
-        Assert.Equal(1, closedErrors.Sum("aspects.ratelimit.failure_mode", "fail_closed"));
+        var openErrors = errors.GetMeasurementSnapshot().Where(m => Equals(m.Tags["aspects.limiter"], openName)).ToList();
+        var closedErrors = errors.GetMeasurementSnapshot().Where(m => Equals(m.Tags["aspects.limiter"], closedName)).ToList();
+        Assert.Equal(5, openErrors.Where(m => Equals(m.Tags["aspects.ratelimit.failure_mode"], "fail_open")).Sum(m => m.Value));
+        Assert.Equal(1, closedErrors.Where(m => Equals(m.Tags["aspects.ratelimit.failure_mode"], "fail_closed")).Sum(m => m.Value));
         var openWarning = Assert.Single(openLogs.Entries, e => e.Level == LogLevel.Warning);
         Assert.Contains("FailOpen", openWarning.Message, StringComparison.Ordinal);
         Assert.Equal((2101, "RateLimitRedisUnavailable"), (openWarning.EventId.Id, openWarning.EventId.Name));
-        Assert.All(openErrors.Measurements, m => Assert.EndsWith("Exception", m.Tags["error.type"], StringComparison.Ordinal));
+        Assert.All(openErrors, m => Assert.EndsWith("Exception", (string)m.Tags["error.type"]!, StringComparison.Ordinal));
         var closedWarning = Assert.Single(closedLogs.Entries, e => e.Level == LogLevel.Warning);
         Assert.Contains("FailClosed", closedWarning.Message, StringComparison.Ordinal);
 

@@ -1,6 +1,8 @@
 using System.Threading.RateLimiting;
 using Aspects.RateLimiting;
+using Aspects.Telemetry;
 using Aspects.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -109,8 +111,8 @@ public class RateLimiterRegistryTests
     public async Task Acquisitions_are_counted_by_result_and_waits_are_timed()
     {
         var name = $"metrics-{Guid.NewGuid():N}";
-        using var acquisitions = new MetricRecorder("aspects.ratelimit.acquisitions", name);
-        using var waits = new MetricRecorder("aspects.ratelimit.wait_time", name);
+        using var acquisitions = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.ratelimit.acquisitions");
+        using var waits = new MetricCollector<double>(AspectsTelemetry.Meter, "aspects.ratelimit.wait_time");
         var bucket = new TokenBucket(name, permitsPerSecond: 1, burst: 1, _time);
 
         await bucket.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(5), CancellationToken.None);
@@ -119,10 +121,11 @@ public class RateLimiterRegistryTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(1, acquisitions.Sum("aspects.ratelimit.result", "acquired"));
-        Assert.Equal(1, acquisitions.Sum("aspects.ratelimit.result", "waited"));
-        Assert.Equal(1, acquisitions.Sum("aspects.ratelimit.result", "rejected"));
-        Assert.Equal(1.0, Assert.Single(waits.Measurements).Value);
+        var results = acquisitions.GetMeasurementSnapshot().Where(m => Equals(m.Tags["aspects.limiter"], name)).ToList();
+        Assert.Equal(1, results.Where(m => Equals(m.Tags["aspects.ratelimit.result"], "acquired")).Sum(m => m.Value));
+        Assert.Equal(1, results.Where(m => Equals(m.Tags["aspects.ratelimit.result"], "waited")).Sum(m => m.Value));
+        Assert.Equal(1, results.Where(m => Equals(m.Tags["aspects.ratelimit.result"], "rejected")).Sum(m => m.Value));
+        Assert.Equal(1.0, Assert.Single(waits.GetMeasurementSnapshot(), m => Equals(m.Tags["aspects.limiter"], name)).Value);
     }
 
     private sealed class CountingFactory : IDistributedRateLimiterFactory

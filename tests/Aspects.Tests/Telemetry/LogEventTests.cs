@@ -59,7 +59,7 @@ public sealed partial class LogEventTests : GeneratedWrapperTests
     }
 
     private AspectRuntime LoggingRuntime() =>
-        new(new AspectRuntimeOptions { TimeProvider = Clock, LoggerFactory = new CollectingLoggerFactory(_logs) });
+        new(new AspectRuntimeOptions { TimeProvider = Clock, LoggerFactory = new LoggerFactory([new FakeLoggerProvider(_logs)]) });
 
     internal sealed partial class Service(AspectRuntime aspects)
     {
@@ -73,16 +73,5 @@ public sealed partial class LogEventTests : GeneratedWrapperTests
             Task.FromException<IReadOnlyList<int>>(new TimeoutException("stock service timed out"));
 
         private Task<int> QuoteCoreAsync(CancellationToken cancellationToken) => Task.FromResult(1);
-    }
-
-    private sealed class CollectingLoggerFactory(FakeLogCollector collector) : ILoggerFactory
-    {
-        public ILogger CreateLogger(string categoryName) => new FakeLogger(collector, categoryName);
-
-        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
-
-        public void Dispose()
-        {
-        }
     }
 }
