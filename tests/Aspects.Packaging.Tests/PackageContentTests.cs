@@ -54,6 +54,27 @@ public sealed class PackageContentTests(PackedFeed feed)
         Assert.DoesNotContain("Analyzers", dependency.Attribute("exclude")?.Value ?? string.Empty, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("Aspects")]
+    [InlineData("Aspects.Redis")]
+    [InlineData("Aspects.PostgreSql")]
+    public void Every_package_readme_is_its_own_with_links_that_work_outside_the_repository(string id)
+    {
+        var readme = Readme(feed.Package(id));
+
+        Assert.StartsWith($"# {id}\n", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // The repository README describes the clone (its layout, its scripts); a package page must not.
+        Assert.DoesNotContain("## Layout", readme, StringComparison.Ordinal);
+        Assert.DoesNotContain("](docs/", readme, StringComparison.Ordinal);
+    }
+
+    private static string Readme(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
+        return reader.ReadToEnd();
+    }
+
     private static List<string> Entries(string package)
     {
         Assert.True(File.Exists(package), $"{Path.GetFileName(package)} was not packed.");
