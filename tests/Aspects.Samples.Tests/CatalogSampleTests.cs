@@ -37,6 +37,7 @@ public sealed partial class CatalogSampleTests
         var bulk = BulkRow().Match(output);
         Assert.True(bulk.Success, $"No pricing-api-bulk row in:\n{output}");
         Assert.True(Number(bulk.Groups["rejected"].Value) > 0, $"Expected rejections: {bulk.Value}");
+        AssertCacheRowAccountsForEveryCall(output);
     }
 
     [Fact]
@@ -57,6 +58,18 @@ public sealed partial class CatalogSampleTests
         Assert.True(cache.Success, $"No GetProductAsync cache row in:\n{output}");
         Assert.True(Number(cache.Groups["l2"].Value) > 0, $"Expected l2 hits: {cache.Value}");
         Assert.DoesNotContain("l2 errors", output);
+        AssertCacheRowAccountsForEveryCall(output);
+    }
+
+    // Every call is a memory hit, a Redis hit, a body run or a caller that joined a running load: none goes missing.
+    private static void AssertCacheRowAccountsForEveryCall(string output)
+    {
+        var cache = CacheRow().Match(output);
+        Assert.True(cache.Success, $"No GetProductAsync cache row in:\n{output}");
+        var l2 = cache.Groups["l2"].Value;
+        var parts = Number(cache.Groups["l1"].Value) + (l2 == "-" ? 0 : Number(l2))
+            + Number(cache.Groups["source"].Value) + Number(cache.Groups["joined"].Value);
+        Assert.True(Number(cache.Groups["calls"].Value) == parts, $"calls != l1 hits + l2 hits + source + joined: {cache.Value}");
     }
 
     [Fact]
@@ -73,7 +86,7 @@ public sealed partial class CatalogSampleTests
 
     private static long Number(string text) => long.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"GetProductAsync +(?<calls>[\d,]+) +(?<l1>[\d,]+) +(?<l2>[\d,]+) +(?<source>[\d,]+) ")]
+    [GeneratedRegex(@"GetProductAsync +(?<calls>[\d,]+) +(?<l1>[\d,]+) +(?<l2>[\d,]+|-) +(?<source>[\d,]+) +(?<joined>[\d,]+) ")]
     private static partial Regex CacheRow();
 
     [GeneratedRegex(@"GetStockAsync +(?<calls>[\d,]+) +(?<batches>[\d,]+) ")]

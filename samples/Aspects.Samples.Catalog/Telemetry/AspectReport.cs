@@ -44,15 +44,21 @@ public sealed class AspectReport(MetricsReader metrics, bool hasRedis)
         var l1Hits = metrics.Total(Instruments.CacheRequests, product, "l1", "hit");
         var l1Misses = metrics.Total(Instruments.CacheRequests, product, "l1", "miss");
         var l2Hits = metrics.Total(Instruments.CacheRequests, product, "l2", "hit");
+        var l2Asked = metrics.Total(Instruments.CacheRequests, product, "l2");
         var sourceLoads = metrics.Total(Instruments.CacheRequests, product, "source");
+        // Every L1 miss either started a shared attempt (which asked the L2 when there is one, else ran the body)
+        // or joined one already running for the same key; so calls = l1 hits + l2 hits + source + joined.
+        var joined = l1Misses - (hasRedis ? l2Asked : sourceLoads);
         var evictedHere = metrics.Total(Instruments.CacheInvalidations, product, "local");
         var evictedRemote = metrics.Total(Instruments.CacheInvalidations, product, "remote");
-        var cache = new TextTable("method", "calls", "l1 hits", "l2 hits", "source", "hit ratio", "evicted", "p50 ms", "p99 ms");
+        var cache = new TextTable("method", "calls", "l1 hits", "l2 hits", "source", "joined", "hit ratio", "evicted", "p50 ms", "p99 ms");
         cache.Row([ShopWorkload.GetProduct, .. Calls(ShopWorkload.GetProduct), Count(l1Hits), hasRedis ? Count(l2Hits) : "-",
-            Count(sourceLoads), Percent(l1Hits + l2Hits, l1Hits + l1Misses),
+            Count(sourceLoads), Count(joined), Percent(l1Hits + l2Hits, l1Hits + l1Misses),
             Count(evictedHere + evictedRemote), .. Latency(ShopWorkload.GetProduct)]);
-        cache.Row([ShopWorkload.SetPrice, .. Calls(ShopWorkload.SetPrice), "", "", "", "", "", .. Latency(ShopWorkload.SetPrice)]);
+        cache.Row([ShopWorkload.SetPrice, .. Calls(ShopWorkload.SetPrice), "", "", "", "", "", "", .. Latency(ShopWorkload.SetPrice)]);
         text.Append(cache);
+        text.AppendLine("  joined: calls that missed in memory while a load of the same id was running, and shared");
+        text.AppendLine("  its result (stampede protection): calls = l1 hits + l2 hits + source + joined");
         text.AppendLine(hasRedis
             ? string.Create(Invariant, $"  evicted: entries [InvalidatesCache] removed once SetPriceAsync succeeded; {evictedRemote:N0} of them on\n  the other node, told through the Redis backplane")
             : "  evicted: entries [InvalidatesCache] removed once SetPriceAsync succeeded");

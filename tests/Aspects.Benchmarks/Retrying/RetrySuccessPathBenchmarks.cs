@@ -7,7 +7,9 @@ namespace Aspects.Benchmarks.Retrying;
 
 /// <summary>
 /// The cost of [Retry] when nothing fails (the path almost every call takes): a direct call of the
-/// body, the generated wrapper, and Polly v8's ResiliencePipeline with one retry strategy, in one run.
+/// body, the generated wrapper, and Polly v8's ResiliencePipeline with one retry strategy, in one run —
+/// Polly both ways: the plain overloads, and the zero-allocation style its docs recommend for hot paths
+/// (a <c>ResilienceContext</c> from <c>ResilienceContextPool.Shared</c>, a static lambda with state).
 /// Two kinds of async body: an <c>async</c> method (the usual case: it never throws synchronously, so
 /// the wrapper needs no try block) and a method that returns a ready task (the wrapper guards it).
 /// </summary>
@@ -30,6 +32,21 @@ public partial class RetrySuccessPathBenchmarks
     public ValueTask<int> PollyAsyncBody() =>
         _polly.ExecuteAsync(static (self, token) => new ValueTask<int>(self.LoadCoreAsync(1, token)), this, CancellationToken.None);
 
+    [Benchmark(Description = "Polly v8 retry pipeline, pooled context (async body)")]
+    public async ValueTask<int> PollyPooledAsyncBody()
+    {
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        try
+        {
+            return await _polly.ExecuteAsync(
+                static (context, self) => new ValueTask<int>(self.LoadCoreAsync(1, context.CancellationToken)), context, this).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     [Benchmark(Description = "direct call (ready task)")]
     public Task<int> DirectReadyTask() => GetCoreAsync(1, CancellationToken.None);
 
@@ -40,6 +57,21 @@ public partial class RetrySuccessPathBenchmarks
     public ValueTask<int> PollyReadyTask() =>
         _polly.ExecuteAsync(static (self, token) => new ValueTask<int>(self.GetCoreAsync(1, token)), this, CancellationToken.None);
 
+    [Benchmark(Description = "Polly v8 retry pipeline, pooled context (ready task)")]
+    public async ValueTask<int> PollyPooledReadyTask()
+    {
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        try
+        {
+            return await _polly.ExecuteAsync(
+                static (context, self) => new ValueTask<int>(self.GetCoreAsync(1, context.CancellationToken)), context, this).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     [Benchmark(Description = "direct call (sync)")]
     public int Direct() => GetCore(1);
 
@@ -48,6 +80,20 @@ public partial class RetrySuccessPathBenchmarks
 
     [Benchmark(Description = "Polly v8 retry pipeline (sync)")]
     public int Polly() => _polly.Execute(static self => self.GetCore(1), this);
+
+    [Benchmark(Description = "Polly v8 retry pipeline, pooled context (sync)")]
+    public int PollyPooled()
+    {
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+        try
+        {
+            return _polly.Execute(static (_, self) => self.GetCore(1), context, this);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     [Retry(MaxAttempts = 3)]
     public partial Task<int> LoadAsync(int id, CancellationToken cancellationToken);
