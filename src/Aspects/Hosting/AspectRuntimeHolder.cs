@@ -10,3 +10,9 @@ internal sealed class AspectRuntimeHolder(AspectRuntime runtime) : IDisposable
 
     public void Dispose() => Runtime.Cache.Dispose();
 }
+
+/// <summary>Marks a collection in which <c>AddAspects</c> registered the runtime; later calls find its builder here.</summary>
+internal sealed class AspectsRegistration(AspectsBuilder builder)
+{
+    public AspectsBuilder Builder { get; } = builder;
+}

@@ -79,11 +79,9 @@ public sealed class AspectsBuilder
         return this;
     }
 
-    internal AspectRuntimeHolder CreateHolder(IServiceProvider services) => new(Build(services));
-
     internal static string PathOf(IConfiguration section) => section is IConfigurationSection named ? named.Path : string.Empty;
 
-    private AspectRuntime Build(IServiceProvider services)
+    internal AspectRuntime Build(IServiceProvider services)
     {
         var options = new AspectRuntimeOptions();
         options.TimeProvider = services.GetService<TimeProvider>() ?? options.TimeProvider;

@@ -29,9 +29,9 @@ public static class AspectsServiceCollectionExtensions
         AspectsBuilder? builder = null;
         foreach (var descriptor in services)
         {
-            if (descriptor.ServiceType == typeof(AspectRuntimeHolder) && !descriptor.IsKeyedService && descriptor.ImplementationFactory?.Target is AspectsBuilder existing)
+            if (descriptor.ServiceType == typeof(AspectsRegistration) && descriptor.ImplementationInstance is AspectsRegistration existing)
             {
-                builder = existing;
+                builder = existing.Builder;
                 break;
             }
         }
@@ -39,10 +39,10 @@ public static class AspectsServiceCollectionExtensions
         if (builder is null)
         {
             builder = new AspectsBuilder(services);
+            services.AddSingleton(new AspectsRegistration(builder));
 
-            // Later calls find the builder as the target of the holder's factory. The holder is created by the
-            // container, so the container disposes it (and with it the runtime's backplane subscription).
-            services.AddSingleton(builder.CreateHolder);
+            // The container creates the holder, so it disposes it (and with it the runtime's backplane subscription).
+            services.TryAddSingleton(static provider => new AspectRuntimeHolder(provider.GetRequiredService<AspectsRegistration>().Builder.Build(provider)));
             services.TryAddSingleton(static provider => provider.GetRequiredService<AspectRuntimeHolder>().Runtime);
         }
 
