@@ -102,6 +102,19 @@ public abstract partial class RedisTopologyTests
         Assert.Equal(Burst, admitted);
     }
 
+    [Fact]
+    public async Task A_waiting_caller_whose_turn_is_further_away_than_its_max_wait_is_rejected_not_admitted()
+    {
+        var name = "bucket-" + Guid.NewGuid().ToString("N");
+        await using var container = Container();
+        var limiter = container.GetRequiredService<AspectRuntime>().RateLimiters.GetOrCreate(name, 0.001, 1, RateLimitScope.Distributed);
+        await limiter.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None).AsTask().WaitAsync(BoundedWait);
+
+        // The next permit is 1,000 s away: a caller willing to wait 1 s is turned away at once.
+        await Assert.ThrowsAsync<RateLimitRejectedException>(
+            () => limiter.AcquireAsync(RateLimitMode.Wait, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask().WaitAsync(BoundedWait));
+    }
+
     /// <summary>A container like an application's: Aspects on Redis, this test's prefix, failing closed so a Redis error cannot pass as an admission.</summary>
     /// <param name="logs">Collects what the container logs; nothing by default.</param>
     protected ServiceProvider Container(FakeLogCollector? logs = null) =>
