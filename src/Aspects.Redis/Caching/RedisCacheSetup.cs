@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,24 +17,30 @@ public static class RedisCacheSetup
     /// <summary>
     /// Sets <see cref="CacheOptions.DistributedCache"/> to <see cref="CreateHybridCache"/> and
     /// <see cref="CacheOptions.Backplane"/> to a <see cref="RedisCacheBackplane"/>, both on <paramref name="connection"/>.
+    /// With dependency injection, <c>services.AddAspects(a =&gt; a.UseRedis(...))</c> does this with the container's services.
     /// </summary>
     /// <param name="options">The runtime's cache options; <see cref="CacheOptions.KeyPrefix"/> is read here, set it first.</param>
     /// <param name="connection">
-    /// The application's shared multiplexer, owned by the caller. Create it with <c>abortConnect=false</c>, and
-    /// <see cref="BacklogPolicy.FailFast"/> if calls should fall back to the body at once during an outage
-    /// instead of waiting for the command timeout.
+    /// The application's shared multiplexer, owned by the caller. Create it with <c>abortConnect=false</c> and
+    /// <see cref="BacklogPolicy.FailFast"/>, so that calls fall back to the body at once during an outage instead of
+    /// waiting in the multiplexer's backlog until the command timeout (what <c>UseRedis(connectionString)</c> does).
     /// </param>
     /// <param name="loggerFactory">Where L2 failures are logged; nothing by default.</param>
     /// <param name="hybridCache">
     /// Adjusts the HybridCache, e.g. its serializers: <c>h =&gt; h.AddSerializerFactory(new JsonTypeInfoSerializerFactory(MyJsonContext.Default))</c>
     /// makes the L2 work under NativeAOT (see <see cref="JsonTypeInfoSerializerFactory"/>).
     /// </param>
+    /// <param name="timeProvider">The clock of L2 entry lifetimes; give the runtime's (<see cref="AspectRuntimeOptions.TimeProvider"/>). <see cref="TimeProvider.System"/> by default.</param>
     /// <returns><paramref name="options"/>, for chaining.</returns>
     public static CacheOptions UseRedis(
-        this CacheOptions options, IConnectionMultiplexer connection, ILoggerFactory? loggerFactory = null, Action<IHybridCacheBuilder>? hybridCache = null)
+        this CacheOptions options,
+        IConnectionMultiplexer connection,
+        ILoggerFactory? loggerFactory = null,
+        Action<IHybridCacheBuilder>? hybridCache = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.DistributedCache = CreateHybridCache(connection, loggerFactory, hybridCache);
+        options.DistributedCache = CreateHybridCache(connection, loggerFactory, hybridCache, timeProvider);
         options.Backplane = new RedisCacheBackplane(connection, options.KeyPrefix);
         return options;
     }
@@ -47,25 +54,50 @@ public static class RedisCacheSetup
     /// <param name="connection">The application's shared multiplexer, owned by the caller.</param>
     /// <param name="loggerFactory">Where failures are logged; nothing by default.</param>
     /// <param name="hybridCache">Adjusts the HybridCache (serializers, options); nothing by default.</param>
+    /// <param name="timeProvider">The clock of entry lifetimes and of the outage log; <see cref="TimeProvider.System"/> by default.</param>
     /// <returns>The HybridCache, to set as <see cref="CacheOptions.DistributedCache"/>.</returns>
     public static HybridCache CreateHybridCache(
-        IConnectionMultiplexer connection, ILoggerFactory? loggerFactory = null, Action<IHybridCacheBuilder>? hybridCache = null)
+        IConnectionMultiplexer connection,
+        ILoggerFactory? loggerFactory = null,
+        Action<IHybridCacheBuilder>? hybridCache = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        loggerFactory ??= NullLoggerFactory.Instance;
+        var services = new ServiceCollection();
 
-        // The multiplexer is the application's: RedisCache only borrows it through the factory.
+        // Instances, so this provider never disposes them: they stay the caller's.
+        services.AddSingleton(connection);
+        services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        var builder = AddDistributedTier(services);
+        hybridCache?.Invoke(builder);
+        return services.BuildServiceProvider().GetRequiredService<HybridCache>();
+    }
+
+    /// <summary>
+    /// Registers, unless already registered, HybridCache (<c>AddHybridCache</c>) and, as its
+    /// <see cref="IDistributedCache"/>, Redis on the container's <see cref="IConnectionMultiplexer"/> wrapped so that
+    /// failures are logged and counted; plus the serializers of the cache's boxed results. Both the container of
+    /// <c>AddAspects</c> and the private one of <see cref="CreateHybridCache"/> are set up here.
+    /// </summary>
+    internal static IHybridCacheBuilder AddDistributedTier(IServiceCollection services)
+    {
+        services.TryAddSingleton<IDistributedCache>(static provider => CreateDistributedCache(provider));
+        var builder = services.AddHybridCache();
+        BoxedL2Serializers.Register(builder);
+        return builder;
+    }
+
+    // Not disposable on purpose: disposing RedisCache would close the multiplexer, which RedisCache only borrows here.
+    private static FailureTolerantDistributedCache CreateDistributedCache(IServiceProvider provider)
+    {
+        var connection = provider.GetRequiredService<IConnectionMultiplexer>();
         var redis = new RedisCache(Options.Create(new RedisCacheOptions
         {
             ConnectionMultiplexerFactory = () => Task.FromResult(connection),
         }));
-        var services = new ServiceCollection();
-        services.AddSingleton(loggerFactory);
-        services.AddSingleton<IDistributedCache>(
-            new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System));
-        var builder = services.AddHybridCache();
-        BoxedL2Serializers.Register(builder);
-        hybridCache?.Invoke(builder);
-        return services.BuildServiceProvider().GetRequiredService<HybridCache>();
+        var loggerFactory = provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        return new FailureTolerantDistributedCache(
+            redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), provider.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 }

@@ -49,13 +49,22 @@ public sealed class AspectsBuilder
     /// names every bad key, e.g. <c>Aspects:Retry:payments:MaxAttempts</c>; with a host that happens when it starts.
     /// An invalid reload is logged as an error (event 5001) and the previous policies stay in effect.
     /// </remarks>
-    /// <exception cref="InvalidOperationException">It was called before on this builder.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// It was called before (by this or an earlier <c>AddAspects</c> call) with a section of another path; calling it
+    /// again with the same path has no further effect.
+    /// </exception>
     public AspectsBuilder UseConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
         if (_policySection is not null)
         {
-            throw new InvalidOperationException("UseConfiguration was called twice: pass the one section that holds the Aspects policies.");
+            if (PathOf(section) == PathOf(_policySection))
+            {
+                return this;
+            }
+
+            throw new InvalidOperationException(
+                $"UseConfiguration was called with two sections ('{PathOf(_policySection)}' and '{PathOf(section)}'): pass the one section that holds the Aspects policies.");
         }
 
         _policySection = section;
@@ -69,6 +78,8 @@ public sealed class AspectsBuilder
             .ValidateOnStart();
         return this;
     }
+
+    internal static string PathOf(IConfiguration section) => section is IConfigurationSection named ? named.Path : string.Empty;
 
     internal AspectRuntime Build(IServiceProvider services)
     {

@@ -10,7 +10,7 @@ internal sealed class PolicyConfigurationSetup(IConfiguration section) : IConfig
 {
     public void Configure(AspectPolicies options)
     {
-        options.SourcePath = section is IConfigurationSection named ? named.Path : string.Empty;
+        options.SourcePath = AspectsBuilder.PathOf(section);
         PolicyConfigurationReader.Read(section, options);
     }
 }

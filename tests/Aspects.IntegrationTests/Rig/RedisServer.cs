@@ -20,15 +20,17 @@ public sealed class RedisServer : IRigServer
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string _executable;
+    private readonly IReadOnlyList<string> _extraArguments;
     private readonly string _directory;
     private readonly OutputTail _output = new(capacity: 100);
     private readonly IDisposable _exitCleanup;
     private Process? _process;
     private bool _disposed;
 
-    private RedisServer(string executable)
+    private RedisServer(string executable, IReadOnlyList<string> extraArguments)
     {
         _executable = executable;
+        _extraArguments = extraArguments;
         Port = FreePort.Find();
         _directory = Directory.CreateTempSubdirectory("aspects-redis-").FullName;
         _exitCleanup = ProcessExitCleanup.Register(KillAndDeleteNow);
@@ -41,17 +43,19 @@ public sealed class RedisServer : IRigServer
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     /// <summary>Starts a new server and waits until it answers PING.</summary>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <param name="extraArguments">More <c>redis-server</c> arguments, e.g. <c>--cluster-enabled yes</c>; none by default.</param>
     /// <exception cref="InvalidOperationException">
     /// <c>redis-server</c> is not installed or exited during startup.
     /// </exception>
     /// <exception cref="TimeoutException">The server did not answer PING in time.</exception>
-    public static async Task<RedisServer> StartNewAsync(CancellationToken cancellationToken = default)
+    public static async Task<RedisServer> StartNewAsync(CancellationToken cancellationToken = default, IReadOnlyList<string>? extraArguments = null)
     {
         var executable = ExecutableLookup.FindOnPath("redis-server")
             ?? throw new InvalidOperationException(
                 "redis-server was not found on PATH. Run scripts/install-test-servers.sh, " +
                 "or set ASPECTS_TEST_REDIS to the connection string of an existing server.");
-        var server = new RedisServer(executable);
+        var server = new RedisServer(executable, extraArguments ?? []);
         try
         {
             await server.StartAsync(cancellationToken);
@@ -95,6 +99,10 @@ public sealed class RedisServer : IRigServer
                 "--appendonly", "no",
             },
         };
+        foreach (var argument in _extraArguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
 
         var process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => _output.Add(e.Data);
@@ -166,30 +174,76 @@ public sealed class RedisServer : IRigServer
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task PingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one command over a fresh connection and returns its reply: the text of a simple or bulk string reply.
+    /// Needs no client library, so it also works on a cluster node before its cluster is formed.
+    /// </summary>
+    /// <param name="arguments">The command and its arguments, e.g. <c>CLUSTER</c>, <c>INFO</c>.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>The reply's text.</returns>
+    /// <exception cref="IOException">The connection closed early, or the reply is an error or of another kind.</exception>
+    public async Task<string> CommandAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
         var stream = client.GetStream();
-        await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+        var request = new StringBuilder().Append('*').Append(arguments.Count).Append("\r\n");
+        foreach (var argument in arguments)
+        {
+            request.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
+        }
 
-        var reply = new StringBuilder();
-        var buffer = new byte[64];
-        while (!reply.ToString().Contains('\n', StringComparison.Ordinal))
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), cancellationToken);
+
+        var reply = new List<byte>();
+        var buffer = new byte[4096];
+        while (true)
         {
             var read = await stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
-                throw new IOException("The connection closed before PING was answered.");
+                throw new IOException($"The connection closed before '{string.Join(' ', arguments)}' was answered.");
             }
 
-            reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
+            reply.AddRange(buffer.AsSpan(0, read));
+            var text = Encoding.UTF8.GetString([.. reply]);
+            var firstLineEnd = text.IndexOf("\r\n", StringComparison.Ordinal);
+            if (firstLineEnd < 0)
+            {
+                continue;
+            }
 
-        // A server still loading its dataset answers "-LOADING ..." instead.
-        if (!reply.ToString().StartsWith("+PONG", StringComparison.Ordinal))
+            // "+OK", "-ERR …" or "$<length>" followed by the data.
+            switch (text[0])
+            {
+                case '+':
+                    return text[1..firstLineEnd];
+                case '$':
+                    var length = int.Parse(text.AsSpan(1, firstLineEnd - 1), CultureInfo.InvariantCulture);
+                    if (length < 0)
+                    {
+                        return string.Empty;
+                    }
+
+                    if (reply.Count >= firstLineEnd + 2 + length + 2)
+                    {
+                        return Encoding.UTF8.GetString([.. reply], firstLineEnd + 2, length);
+                    }
+
+                    continue;
+                default:
+                    // A server still loading its dataset answers "-LOADING ...".
+                    throw new IOException($"'{string.Join(' ', arguments)}' was answered with '{text[..firstLineEnd]}'.");
+            }
+        }
+    }
+
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        var reply = await CommandAsync(["PING"], cancellationToken);
+        if (reply != "PONG")
         {
-            throw new IOException($"PING was answered with '{reply.ToString().TrimEnd()}'.");
+            throw new IOException($"PING was answered with '{reply}'.");
         }
     }
 

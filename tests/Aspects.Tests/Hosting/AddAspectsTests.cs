@@ -1,4 +1,6 @@
+using Aspects.Caching;
 using Aspects.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -60,13 +62,80 @@ public partial class AddAspectsTests
     }
 
     [Fact]
-    public void Registering_twice_fails_with_a_clear_message()
+    public void Calling_AddAspects_twice_registers_one_runtime_configured_by_the_steps_of_both_calls()
     {
-        var services = new ServiceCollection().AddAspects();
+        var services = new ServiceCollection()
+            .AddAspects(aspects => aspects.Configure((_, options) => options.TransientExceptionClassifiers.Add(e => e is InvalidOperationException)))
+            .AddAspects(aspects => aspects.Configure((_, options) => options.TransientExceptionClassifiers.Add(e => e is FormatException)))
+            .AddAspects();
+        using var provider = services.BuildServiceProvider();
 
-        var exception = Assert.Throws<InvalidOperationException>(() => services.AddAspects());
+        var runtime = provider.GetRequiredService<AspectRuntime>();
 
-        Assert.Contains("AddAspects was called twice", exception.Message);
+        Assert.Single(services, d => d.ServiceType == typeof(AspectRuntime));
+        Assert.Same(runtime, provider.GetRequiredService<AspectRuntime>());
+        Assert.True(runtime.IsTransient(new InvalidOperationException()), "The first call's step ran.");
+        Assert.True(runtime.IsTransient(new FormatException()), "The second call's step ran.");
+    }
+
+    [Fact]
+    public void UseConfiguration_with_the_same_section_in_two_AddAspects_calls_reads_it_once_and_another_section_fails_naming_both()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Aspects:Retry:payments:MaxAttempts"] = "5" })
+            .Build();
+        var services = new ServiceCollection()
+            .AddAspects(aspects => aspects.UseConfiguration(configuration.GetSection("Aspects")))
+            .AddAspects(aspects => aspects.UseConfiguration(configuration.GetSection("Aspects")));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(5, provider.GetRequiredService<AspectRuntime>().PolicyStore.Current.Retry["payments"].MaxAttempts);
+        var exception = Assert.Throws<InvalidOperationException>(() => services.AddAspects(aspects => aspects.UseConfiguration(configuration.GetSection("Other"))));
+        Assert.Contains("'Aspects' and 'Other'", exception.Message);
+    }
+
+    [Fact]
+    public async Task Disposing_the_container_disposes_the_runtime_it_created_which_ends_the_backplane_subscription()
+    {
+        var backplane = new RecordingBackplane();
+        var provider = new ServiceCollection()
+            .AddAspects(aspects => aspects.Configure((_, options) => options.Cache.Backplane = backplane))
+            .BuildServiceProvider();
+        provider.GetRequiredService<AspectRuntime>();
+        Assert.Equal(1, backplane.Subscriptions);
+
+        await provider.DisposeAsync();
+
+        Assert.Equal(1, backplane.Unsubscriptions);
+    }
+
+    [Fact]
+    public void A_runtime_the_application_registered_itself_is_kept()
+    {
+        var own = new AspectRuntime();
+        using var provider = new ServiceCollection().AddSingleton(own).AddAspects().BuildServiceProvider();
+
+        Assert.Same(own, provider.GetRequiredService<AspectRuntime>());
+    }
+
+    private sealed class RecordingBackplane : ICacheBackplane
+    {
+        public int Subscriptions { get; private set; }
+
+        public int Unsubscriptions { get; private set; }
+
+        public ValueTask PublishAsync(CacheInvalidation invalidation, CancellationToken cancellationToken = default) => default;
+
+        public IDisposable Subscribe(Action<CacheInvalidation> handler)
+        {
+            Subscriptions++;
+            return new Unsubscriber(this);
+        }
+
+        private sealed class Unsubscriber(RecordingBackplane owner) : IDisposable
+        {
+            public void Dispose() => owner.Unsubscriptions++;
+        }
     }
 
     internal sealed partial class FlakyService(AspectRuntime aspects)

@@ -267,13 +267,13 @@ public sealed class PolicyConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Using_the_configuration_twice_fails_with_a_clear_message()
+    public void Using_two_configuration_sections_fails_with_a_clear_message()
     {
         var exception = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddAspects(aspects => aspects
             .UseConfiguration(_configuration.GetSection("Aspects"))
-            .UseConfiguration(_configuration.GetSection("Aspects"))));
+            .UseConfiguration(_configuration.GetSection("Other"))));
 
-        Assert.Contains("UseConfiguration was called twice", exception.Message);
+        Assert.Contains("UseConfiguration was called with two sections ('Aspects' and 'Other')", exception.Message);
     }
 
     private ServiceProvider Services(IConfiguration configuration) =>
