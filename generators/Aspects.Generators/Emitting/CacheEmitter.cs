@@ -108,10 +108,11 @@ internal static class CacheEmitter
         {
             var part = cache.Key.Parts[i];
             var access = cache.Key.Parts.Count == 1 && !cache.Key.WrapSingle ? "__key" : "__key.Item" + (i + 1);
+            var value = part.ExactType is null ? string.Empty : ".Value";
             if (part.IsNullableValueType)
             {
                 writer.Open("if (" + access + " is { } __part" + (i + 1) + ")");
-                writer.Line(Append(part, "__part" + (i + 1)));
+                writer.Line("__builder.Append(__part" + (i + 1) + value + ");");
                 writer.Close();
                 writer.Open("else");
                 writer.Line("__builder.AppendNull();");
@@ -119,7 +120,7 @@ internal static class CacheEmitter
             }
             else
             {
-                writer.Line(Append(part, access));
+                writer.Line("__builder.Append(" + access + value + ");");
             }
         }
 
@@ -140,12 +141,6 @@ internal static class CacheEmitter
             + KeyBuilderName(model.MemberSuffix) + ", cancellationToken);");
     }
 
-    private static string Append(CacheKeyPart part, string value) => part.Writer switch
-    {
-        "Formattable" when part.Format is not null => "__builder.Append(" + value + ", " + SymbolDisplay.FormatLiteral(part.Format, quote: true) + ");",
-        _ => "__builder.Append(" + value + ");",
-    };
-
     private static string Region(MethodModel model, string suffix, CacheKeyModel key, string valueType) =>
         model.RuntimeExpression + ".Cache.Region<" + KeyType(key) + ", " + valueType + ">(" + DefinitionName(suffix) + ")";
 
@@ -155,17 +150,17 @@ internal static class CacheEmitter
     private static string KeyType(CacheKeyModel key) => key.Parts.Count switch
     {
         0 => "global::System.ValueTuple",
-        1 when key.WrapSingle => "global::System.ValueTuple<" + key.Parts[0].Type + ">",
-        1 => key.Parts[0].Type,
-        _ => "(" + string.Join(", ", key.Parts.Select(p => p.Type)) + ")",
+        1 when key.WrapSingle => "global::System.ValueTuple<" + key.Parts[0].ComponentType + ">",
+        1 => key.Parts[0].ComponentType,
+        _ => "(" + string.Join(", ", key.Parts.Select(p => p.ComponentType)) + ")",
     };
 
     private static string KeyExpression(CacheKeyModel key) => key.Parts.Count switch
     {
         0 => "default(global::System.ValueTuple)",
-        1 when key.WrapSingle => "new global::System.ValueTuple<" + key.Parts[0].Type + ">(" + key.Parts[0].Parameter + ")",
-        1 => key.Parts[0].Parameter,
-        _ => "(" + string.Join(", ", key.Parts.Select(p => p.Parameter)) + ")",
+        1 when key.WrapSingle => "new global::System.ValueTuple<" + key.Parts[0].ComponentType + ">(" + key.Parts[0].ComponentExpression + ")",
+        1 => key.Parts[0].ComponentExpression,
+        _ => "(" + string.Join(", ", key.Parts.Select(p => p.ComponentExpression)) + ")",
     };
 
     private static string StateExpression(List<string> state) => state.Count switch

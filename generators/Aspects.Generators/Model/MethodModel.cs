@@ -98,13 +98,23 @@ internal sealed record CacheModel(
 /// <param name="WrapSingle">Whether a single key is wrapped in a one-element tuple (it may be null).</param>
 internal sealed record CacheKeyModel(EquatableArray<CacheKeyPart> Parts, bool WrapSingle);
 
-/// <summary>One parameter of a cache key and how its L2 text is written.</summary>
+/// <summary>One parameter of a cache key and how the in-process tier compares it.</summary>
 /// <param name="Parameter">The parameter name.</param>
 /// <param name="Type">The fully qualified type.</param>
-/// <param name="Writer">How <c>CacheKeyBuilder</c> writes it: <c>String</c>, <c>Bool</c> or <c>Formattable</c>.</param>
-/// <param name="Format">The format string for formattable values, or <see langword="null"/>.</param>
+/// <param name="ExactType">
+/// The fully qualified <c>Aspects.Caching.Exact*</c> component the in-process tier keys on instead of the
+/// value, when the type's own equality ignores something the method's body can see (a <c>DateTime</c>'s kind,
+/// a <c>decimal</c>'s scale, the sign of a floating-point zero); <see langword="null"/> when its equality is exact.
+/// </param>
 /// <param name="IsNullableValueType">Whether the type is <c>Nullable&lt;T&gt;</c>.</param>
-internal sealed record CacheKeyPart(string Parameter, string Type, string Writer, string? Format, bool IsNullableValueType);
+internal sealed record CacheKeyPart(string Parameter, string Type, string? ExactType, bool IsNullableValueType)
+{
+    /// <summary>The type of this part in the in-process key.</summary>
+    public string ComponentType => ExactType is null ? Type : ExactType + (IsNullableValueType ? "?" : string.Empty);
+
+    /// <summary>The expression that turns the argument into its in-process key component.</summary>
+    public string ComponentExpression => ExactType is null ? Parameter : "(" + ComponentType + ")" + Parameter;
+}
 
 /// <summary>A cache that a method evicts after it succeeds (<c>[InvalidatesCache]</c>).</summary>
 /// <param name="TargetSuffix">The member suffix of the cached method (names its definition and key builder).</param>

@@ -169,25 +169,64 @@ internal static class CacheParser
     {
         var type = parameter.Type;
         var name = MethodParser.Escape(parameter.Name);
-        var qualified = type.Qualified();
         var isNullable = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         var inner = isNullable ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-        return inner.SpecialType switch
+        return KeyKindOf(inner, known) switch
         {
-            SpecialType.System_String => new CacheKeyPart(name, qualified, "String", null, false),
-            SpecialType.System_Boolean => new CacheKeyPart(name, qualified, "Bool", null, isNullable),
-            SpecialType.System_Single or SpecialType.System_Double => new CacheKeyPart(name, qualified, "Formattable", "R", isNullable),
-            SpecialType.System_DateTime => new CacheKeyPart(name, qualified, "Formattable", "O", isNullable),
-            _ when inner.TypeKind == TypeKind.Enum => new CacheKeyPart(name, qualified, "Formattable", "D", isNullable),
-            _ when Implements(inner, known.SpanFormattable) && ImplementsEquatable(inner, known) =>
-                new CacheKeyPart(name, qualified, "Formattable", RoundTripFormat(inner), isNullable),
+            KeyKind.Exact => new CacheKeyPart(name, type.Qualified(), null, isNullable),
+            KeyKind.Wrapped => new CacheKeyPart(name, type.Qualified(), "global::Aspects.Caching.Exact" + inner.MetadataName, isNullable),
             _ => null,
         };
     }
 
-    /// <summary>Date and time types format culture-dependently by default; "O" is invariant and round-trips.</summary>
-    private static string? RoundTripFormat(ITypeSymbol type) =>
-        type.ToDisplayString() is "System.DateTimeOffset" or "System.DateOnly" or "System.TimeOnly" ? "O" : null;
+    /// <summary>
+    /// Whether a type can be a key, and how the in-process tier compares it so that two arguments are equal
+    /// exactly when their L2 key texts (<c>CacheKeyBuilder</c>) are: only when the body cannot tell them apart.
+    /// </summary>
+    private static KeyKind KeyKindOf(ITypeSymbol type, KnownTypes known)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char
+                or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+                or SpecialType.System_IntPtr or SpecialType.System_UIntPtr:
+                return KeyKind.Exact;
+            case SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_DateTime:
+                return KeyKind.Wrapped;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return KeyKind.Exact;
+        }
+
+        switch (type.ToDisplayString())
+        {
+            case "System.Guid" or "System.TimeSpan" or "System.DateOnly" or "System.TimeOnly" or "System.Int128" or "System.UInt128"
+                or "System.Numerics.BigInteger" or "System.Text.Rune":
+                return KeyKind.Exact;
+            case "System.Half" or "System.DateTimeOffset":
+                return KeyKind.Wrapped;
+        }
+
+        // Other framework types are not vetted (Complex and NFloat compare like double; Uri.Equals ignores the
+        // fragment): their equality and their text may disagree. User types promise they agree.
+        return !IsFrameworkType(type) && Implements(type, known.SpanFormattable) && ImplementsEquatable(type, known)
+            ? KeyKind.Exact
+            : KeyKind.Unsupported;
+    }
+
+    private static bool IsFrameworkType(ITypeSymbol type)
+    {
+        var ns = type.ContainingNamespace;
+        while (ns is { ContainingNamespace.IsGlobalNamespace: false })
+        {
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns?.Name is "System" or "Microsoft";
+    }
 
     private static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface) =>
         @interface is not null && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, @interface));
@@ -195,4 +234,15 @@ internal static class CacheParser
     private static bool ImplementsEquatable(ITypeSymbol type, KnownTypes known) =>
         type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, known.Equatable)
             && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type));
+
+    private enum KeyKind
+    {
+        Unsupported,
+
+        // Equals already distinguishes everything the body can see.
+        Exact,
+
+        // Keyed in process on the Aspects.Caching.Exact{MetadataName} component.
+        Wrapped,
+    }
 }
