@@ -95,6 +95,12 @@ internal static class CacheEmitter
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.Caching.CacheDefinition " + DefinitionName(model.MemberSuffix) + " = new(");
         writer.Line("    " + fullName + ",");
+        if (!cache.TypeParameters.IsEmpty)
+        {
+            // A static field of the generic type: one definition, and one key name, per closed type.
+            writer.Line("    new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " },");
+        }
+
         writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.DurationSeconds) + "),");
         writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.LocalDurationSeconds) + "),");
         writer.Line("    new string[] { " + string.Join(", ", cache.Tags.Select(t => SymbolDisplay.FormatLiteral(t, quote: true))) + " },");
@@ -103,7 +109,7 @@ internal static class CacheEmitter
 
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Open("private static string " + KeyBuilderName(model.MemberSuffix) + "(" + keyType + " __key)");
-        writer.Line("var __builder = new global::Aspects.Caching.CacheKeyBuilder(" + fullName + ");");
+        writer.Line("var __builder = new global::Aspects.Caching.CacheKeyBuilder(" + DefinitionName(model.MemberSuffix) + ".KeyName);");
         for (var i = 0; i < cache.Key.Parts.Count; i++)
         {
             var part = cache.Key.Parts[i];

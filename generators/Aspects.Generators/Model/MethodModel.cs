@@ -84,6 +84,9 @@ internal sealed record RetryModel(
 /// <param name="LocalDurationSeconds">Time to live in process (resolved).</param>
 /// <param name="Tags">Tags for invalidation.</param>
 /// <param name="Policy">The configuration policy name, or <see langword="null"/>.</param>
+/// <param name="TypeParameters">
+/// The type parameters of the containing types, outermost first, whose closed arguments become part of the L2 key.
+/// </param>
 internal sealed record CacheModel(
     string Name,
     CacheKeyModel Key,
@@ -91,7 +94,8 @@ internal sealed record CacheModel(
     int DurationSeconds,
     int LocalDurationSeconds,
     EquatableArray<string> Tags,
-    string? Policy);
+    string? Policy,
+    EquatableArray<string> TypeParameters);
 
 /// <summary>The key of a cached method: its key parameters, in order.</summary>
 /// <param name="Parts">The key parameters.</param>

@@ -55,7 +55,20 @@ internal static class CacheParser
             duration,
             local == 0 ? Math.Min(duration, 60) : local,
             tags.Select(t => t!).ToEquatableArray(),
-            policy);
+            policy,
+            TypeParametersOf(method.ContainingType));
+    }
+
+    /// <summary>The type parameters of <paramref name="type"/> and the types containing it, outermost first.</summary>
+    private static EquatableArray<string> TypeParametersOf(INamedTypeSymbol type)
+    {
+        var names = new List<string>();
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            names.InsertRange(0, current.TypeParameters.Select(p => MethodParser.Escape(p.Name)));
+        }
+
+        return names.ToEquatableArray();
     }
 
     public static InvalidationModel? ParseInvalidation(

@@ -52,7 +52,7 @@ namespace Inventory
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_GetStockAsync(int __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Inventory.StockService.GetStockAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_GetStockAsync.KeyName);
             __builder.Append(__key);
             return __builder.ToString();
         }

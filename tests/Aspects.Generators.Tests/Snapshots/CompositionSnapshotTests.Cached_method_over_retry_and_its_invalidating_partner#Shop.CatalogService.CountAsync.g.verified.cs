@@ -35,7 +35,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_CountAsync(global::System.ValueTuple<string?> __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Shop.CatalogService.CountAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_CountAsync.KeyName);
             __builder.Append(__key.Item1);
             return __builder.ToString();
         }

@@ -76,7 +76,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_GetProductAsync((int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?) __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Shop.CatalogService.GetProductAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_GetProductAsync.KeyName);
             __builder.Append(__key.Item1);
             __builder.Append(__key.Item2);
             __builder.Append(__key.Item3);

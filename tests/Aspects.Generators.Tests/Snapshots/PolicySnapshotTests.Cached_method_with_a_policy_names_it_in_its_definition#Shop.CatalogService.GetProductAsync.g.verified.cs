@@ -35,7 +35,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_GetProductAsync(int __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Shop.CatalogService.GetProductAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_GetProductAsync.KeyName);
             __builder.Append(__key);
             return __builder.ToString();
         }
