@@ -61,4 +61,38 @@ public class CacheKeySnapshotTests
 
         Snapshot.Verify(run);
     }
+
+    [Fact]
+    public void Records_record_structs_and_tuples_are_keyed_by_their_members()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Weather;
+
+            public record ForecastRequest(string City, int Days);
+
+            public sealed record Place(string Name, double Latitude, DateTime? Since);
+
+            public readonly record struct Window(DateTimeOffset From, decimal Hours);
+
+            public sealed partial class Forecasts(AspectRuntime aspects)
+            {
+                [Cached(DurationSeconds = 60)]
+                public partial Task<string> GetForecastAsync(ForecastRequest request, CancellationToken ct = default);
+
+                private Task<string> GetForecastCoreAsync(ForecastRequest request, CancellationToken ct) => Task.FromResult(request.City);
+
+                [Cached(DurationSeconds = 60)]
+                public partial Task<string> GetByTupleAsync((string City, int Days) request, Place? place, Window? window);
+
+                private Task<string> GetByTupleCoreAsync((string City, int Days) request, Place? place, Window? window) => Task.FromResult(request.City);
+
+                [InvalidatesCache(nameof(GetForecastAsync))]
+                public partial Task RefreshAsync(ForecastRequest request);
+
+                private Task RefreshCoreAsync(ForecastRequest request) => Task.CompletedTask;
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
 }

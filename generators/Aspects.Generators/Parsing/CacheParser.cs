@@ -174,23 +174,111 @@ internal static class CacheParser
         // A lone key that may be null (a nullable reference or Nullable<T>) is wrapped in a one-element
         // tuple, because dictionary keys must not be null.
         var wrap = parts.Count == 1
-            && (parts[0].IsNullableValueType || method.Parameters.First(p => MethodParser.Escape(p.Name) == parts[0].Parameter) is { Type.IsReferenceType: true, NullableAnnotation: not NullableAnnotation.NotAnnotated });
+            && (parts[0].Shape.IsNullableValueType || parts[0].Shape is { IsComposite: true, IsReference: true } || method.Parameters.First(p => MethodParser.Escape(p.Name) == parts[0].Parameter) is { Type.IsReferenceType: true, NullableAnnotation: not NullableAnnotation.NotAnnotated });
         return new CacheKeyModel(parts.ToEquatableArray(), wrap);
     }
 
     private static CacheKeyPart? PartOf(IParameterSymbol parameter, KnownTypes known)
     {
         var type = parameter.Type;
-        var name = MethodParser.Escape(parameter.Name);
+        var shape = ShapeOf(type, known, parameter.ContainingAssembly, depth: 0);
+        if (shape is null)
+        {
+            return null;
+        }
+
+        var exactRuntimeType = type is { IsRecord: true, IsReferenceType: true, IsSealed: false } ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).Qualified() : null;
+        return new CacheKeyPart(MethodParser.Escape(parameter.Name), type.Qualified(), shape, exactRuntimeType);
+    }
+
+    /// <summary>
+    /// The key shape of <paramref name="type"/>: a supported leaf type, or a record, record struct or value tuple
+    /// whose members are keys themselves; <see langword="null"/> when it cannot be a key.
+    /// </summary>
+    private static KeyShape? ShapeOf(ITypeSymbol type, KnownTypes known, IAssemblySymbol assembly, int depth)
+    {
         var isNullable = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         var inner = isNullable ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-        return KeyKindOf(inner, known) switch
+        var qualified = type.Qualified();
+        switch (KeyKindOf(inner, known))
         {
-            KeyKind.Exact => new CacheKeyPart(name, type.Qualified(), null, isNullable),
-            KeyKind.Wrapped => new CacheKeyPart(name, type.Qualified(), "global::Aspects.Caching.Exact" + inner.MetadataName, isNullable),
-            _ => null,
-        };
+            case KeyKind.Exact:
+                return new KeyShape(qualified, null, isNullable, false, EquatableArray<KeyMember>.Empty, false);
+            case KeyKind.Wrapped:
+                return new KeyShape(qualified, "global::Aspects.Caching.Exact" + inner.MetadataName, isNullable, false, EquatableArray<KeyMember>.Empty, false);
+        }
+
+        // Below the parameter itself, a record class must be sealed: nothing could check an argument's exact type there.
+        if (depth >= MaxKeyDepth || (depth > 0 && inner is { IsRecord: true, IsReferenceType: true, IsSealed: false }))
+        {
+            return null;
+        }
+
+        var members = MembersOf(inner, assembly);
+        if (members is null)
+        {
+            return null;
+        }
+
+        var shapes = new List<KeyMember>(members.Count);
+        foreach (var (name, memberType) in members)
+        {
+            if (ShapeOf(memberType, known, assembly, depth + 1) is not { } shape)
+            {
+                return null;
+            }
+
+            shapes.Add(new KeyMember(name, shape));
+        }
+
+        return new KeyShape(qualified, null, isNullable, inner.IsReferenceType, shapes.ToEquatableArray(), true);
     }
+
+    /// <summary>
+    /// What a record's or a tuple's equality compares: a tuple's elements; a record's instance fields (its own and
+    /// its base records'), each read through its property when it backs one. <see langword="null"/> when a member
+    /// cannot be read from generated code or the type is neither.
+    /// </summary>
+    private static List<(string Name, ITypeSymbol Type)>? MembersOf(ITypeSymbol type, IAssemblySymbol assembly)
+    {
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            return tuple.TupleElements.Select((e, i) => ("Item" + (i + 1), e.Type)).ToList();
+        }
+
+        if (!type.IsRecord)
+        {
+            return null;
+        }
+
+        var members = new List<(string, ITypeSymbol)>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var field in current.GetMembers().OfType<IFieldSymbol>())
+            {
+                if (field.IsStatic || field.IsConst)
+                {
+                    continue;
+                }
+
+                ISymbol readable = field.AssociatedSymbol is IPropertySymbol property ? property : field;
+                var getter = readable is IPropertySymbol p ? p.GetMethod : readable;
+                if (getter is null || !Readable(readable, assembly) || !Readable(getter, assembly))
+                {
+                    return null;
+                }
+
+                members.Add((MethodParser.Escape(readable.Name), field.Type));
+            }
+        }
+
+        return members;
+    }
+
+    private static bool Readable(ISymbol symbol, IAssemblySymbol assembly) =>
+        symbol.DeclaredAccessibility == Accessibility.Public
+        || (symbol.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedOrInternal
+            && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, assembly));
 
     /// <summary>
     /// Whether a type can be a key, and how the in-process tier compares it so that two arguments are equal
@@ -247,6 +335,9 @@ internal static class CacheParser
     private static bool ImplementsEquatable(ITypeSymbol type, KnownTypes known) =>
         type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, known.Equatable)
             && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type));
+
+    // Records nested deeper than this are not keys (it also ends recursive record types).
+    private const int MaxKeyDepth = 8;
 
     private enum KeyKind
     {

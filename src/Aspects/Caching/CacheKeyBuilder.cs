@@ -150,6 +150,20 @@ public ref struct CacheKeyBuilder
         buffer[_length++] = '0';
     }
 
+    /// <summary>
+    /// Starts a record or tuple argument that may be <see langword="null"/> and is not: the segment <c>\1</c>,
+    /// followed by its members' segments (a <see langword="null"/> one is <see cref="AppendNull"/> alone), so
+    /// a key text parses back into its arguments one way only.
+    /// </summary>
+    public void AppendPresent()
+    {
+        EnsureCapacity(3);
+        var buffer = _buffer!;
+        buffer[_length++] = ':';
+        buffer[_length++] = '\\';
+        buffer[_length++] = '1';
+    }
+
     /// <summary>Returns the key, shortened with SHA-256 when it reaches <see cref="MaxLength"/>, and releases the builder's buffer.</summary>
     /// <returns>The key, without the runtime's prefix.</returns>
     public override string ToString()

@@ -487,7 +487,7 @@ public static class MisuseCatalogue
                 public partial Task<int> SearchAsync(SearchRequest request, CancellationToken ct = default);
                 private Task<int> SearchCoreAsync(SearchRequest request, CancellationToken ct) => Task.FromResult(1);
             }
-            """, Reports("ASP0014", at: "SearchRequest request", says: "make 'SearchRequest' implement ISpanFormattable and IEquatable<SearchRequest>")),
+            """, Reports("ASP0014", at: "SearchRequest request", says: "key on the values that identify the result")),
 
         new("Cache_key_of_an_array", """
             public partial class Catalog

@@ -40,9 +40,9 @@ namespace Clocks
             __builder.Append(__key.Item2.Value);
             __builder.Append(__key.Item3.Value);
             __builder.Append(__key.Item4.Value);
-            if (__key.Item5 is { } __part5)
+            if (__key.Item5 is { } __part1)
             {
-                __builder.Append(__part5.Value);
+                __builder.Append(__part1.Value);
             }
             else
             {

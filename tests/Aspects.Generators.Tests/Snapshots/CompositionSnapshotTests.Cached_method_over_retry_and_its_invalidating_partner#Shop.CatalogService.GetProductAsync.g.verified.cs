@@ -80,9 +80,9 @@ namespace Shop
             __builder.Append(__key.Item1);
             __builder.Append(__key.Item2);
             __builder.Append(__key.Item3);
-            if (__key.Item4 is { } __part4)
+            if (__key.Item4 is { } __part1)
             {
-                __builder.Append(__part4.Value);
+                __builder.Append(__part1.Value);
             }
             else
             {

@@ -62,6 +62,9 @@ public sealed class KeyIdentityPropertyTests : GeneratedWrapperTests
         await Check<decimal?>("NullableDecimal", static r => r.Next(4) == 0 ? null : KeyValues.Decimal(r), static (s, x) => s.NullableDecimalAsync(x), static (s, x) => s.InvalidateNullableDecimalAsync(x), KeyedService.ObserveNullableDecimal);
         await Check<DateTime?>("NullableDateTime", static r => r.Next(4) == 0 ? null : KeyValues.DateTime(r), static (s, x) => s.NullableDateTimeAsync(x), static (s, x) => s.InvalidateNullableDateTimeAsync(x), KeyedService.ObserveNullableDateTime);
         await Check<int?>("NullableInt32", static r => r.Next(4) == 0 ? null : (int)KeyValues.SmallOrAny(r), static (s, x) => s.NullableInt32Async(x), static (s, x) => s.InvalidateNullableInt32Async(x), KeyedService.ObserveNullableInt32);
+            await Check<KeyedService.Reading?>("Record", static r => KeyValues.Reading(r), static (s, x) => s.RecordAsync(x), static (s, x) => s.InvalidateRecordAsync(x), KeyedService.ObserveRecord);
+            await Check<KeyedService.Range?>("RecordStruct", static r => KeyValues.Range(r), static (s, x) => s.RecordStructAsync(x), static (s, x) => s.InvalidateRecordStructAsync(x), KeyedService.ObserveRecordStruct);
+            await Check<(string?, DateTimeOffset, float)>("Tuple", static r => (KeyValues.String(r), KeyValues.DateTimeOffset(r), KeyValues.Single(r)), static (s, x) => s.TupleAsync(x), static (s, x) => s.InvalidateTupleAsync(x), static x => KeyedService.ObserveTuple(x));
         }
         catch (Exception e)
         {

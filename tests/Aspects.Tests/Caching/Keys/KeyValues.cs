@@ -83,4 +83,15 @@ internal static class KeyValues
 
         return text.ToString();
     }
+
+    public static KeyedService.Range? Range(Random random) =>
+        random.Next(4) == 0 ? null : new KeyedService.Range(Decimal(random), Decimal(random));
+
+    public static KeyedService.Reading? Reading(Random random) => random.Next(6) switch
+    {
+        0 => null,
+        1 => new KeyedService.Reading(0.0, null, null, null),
+        _ => new KeyedService.Reading(
+            Double(random), random.Next(3) == 0 ? null : DateTime(random), random.Next(2) == 0 ? "a" : String(random), Range(random)),
+    };
 }

@@ -402,4 +402,49 @@ public sealed partial class KeyedService(AspectRuntime aspects)
 
     /// <summary>What the body of <see cref="NullableInt32Async"/> can tell of its argument.</summary>
     public static string ObserveNullableInt32(int? x) => x is { } v ? v.ToString(I) : "null";
+
+    [Cached(DurationSeconds = 600)]
+    public partial Task<string> RecordAsync(Reading? x);
+
+    private Task<string> RecordCoreAsync(Reading? x)
+    {
+        Interlocked.Increment(ref _calls);
+        return Task.FromResult(ObserveRecord(x));
+    }
+
+    /// <summary>What the body of <see cref="RecordAsync"/> can tell of its argument.</summary>
+    public static string ObserveRecord(Reading? x) =>
+        x is null ? "null" : "(" + ObserveDouble(x.Value) + ";" + ObserveNullableDateTime(x.At) + ";" + ObserveString(x.Label) + ";" + ObserveRecordStruct(x.Inner) + ")";
+
+    [Cached(DurationSeconds = 600)]
+    public partial Task<string> RecordStructAsync(Range? x);
+
+    private Task<string> RecordStructCoreAsync(Range? x)
+    {
+        Interlocked.Increment(ref _calls);
+        return Task.FromResult(ObserveRecordStruct(x));
+    }
+
+    /// <summary>What the body of <see cref="RecordStructAsync"/> can tell of its argument.</summary>
+    public static string ObserveRecordStruct(Range? x) =>
+        x is { } r ? "(" + ObserveDecimal(r.From) + ";" + ObserveDecimal(r.To) + ")" : "null";
+
+    [Cached(DurationSeconds = 600)]
+    public partial Task<string> TupleAsync((string? Name, DateTimeOffset At, float Weight) x);
+
+    private Task<string> TupleCoreAsync((string? Name, DateTimeOffset At, float Weight) x)
+    {
+        Interlocked.Increment(ref _calls);
+        return Task.FromResult(ObserveTuple(x));
+    }
+
+    /// <summary>What the body of <see cref="TupleAsync"/> can tell of its argument.</summary>
+    public static string ObserveTuple((string? Name, DateTimeOffset At, float Weight) x) =>
+        "(" + ObserveString(x.Name) + ";" + ObserveDateTimeOffset(x.At) + ";" + ObserveSingle(x.Weight) + ")";
+
+    /// <summary>A record key: members of exact and wrapped types, a nested nullable record struct.</summary>
+    public sealed record Reading(double Value, DateTime? At, string? Label, Range? Inner);
+
+    /// <summary>A record struct key.</summary>
+    public readonly record struct Range(decimal From, decimal To);
 }
