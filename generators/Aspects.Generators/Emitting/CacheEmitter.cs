@@ -109,11 +109,12 @@ internal static class CacheEmitter
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.Caching.CacheDefinition " + DefinitionName(model.MemberSuffix) + " = new(");
         writer.Line("    " + fullName + ",");
-        if (!cache.TypeParameters.IsEmpty)
-        {
-            // A static field of the generic type: one definition, and one key name, per closed type.
-            writer.Line("    new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " },");
-        }
+        writer.Line("    " + SymbolDisplay.FormatLiteral(cache.ResultShape, quote: true) + ",");
+
+        // For a generic type, a static field per closed type: one definition, and one key name, per closed type.
+        writer.Line("    " + (cache.TypeParameters.IsEmpty
+            ? "global::System.Type.EmptyTypes"
+            : "new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " }") + ",");
 
         writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.DurationSeconds) + "),");
         writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.LocalDurationSeconds) + "),");

@@ -87,6 +87,7 @@ internal sealed record RetryModel(
 /// <param name="TypeParameters">
 /// The type parameters of the containing types, outermost first, whose closed arguments become part of the L2 key.
 /// </param>
+/// <param name="ResultShape">The fingerprint of the result type's serialized shape, part of the L2 key.</param>
 internal sealed record CacheModel(
     string Name,
     CacheKeyModel Key,
@@ -95,7 +96,8 @@ internal sealed record CacheModel(
     int LocalDurationSeconds,
     EquatableArray<string> Tags,
     string? Policy,
-    EquatableArray<string> TypeParameters);
+    EquatableArray<string> TypeParameters,
+    string ResultShape);
 
 /// <summary>The key of a cached method: its key parameters, in order.</summary>
 /// <param name="Parts">The key parameters.</param>

@@ -9,7 +9,7 @@ namespace Aspects.Generators.Parsing;
 internal static class CacheParser
 {
     public static CacheModel? ParseCached(
-        AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics)
+        AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var duration = reader.Get("DurationSeconds", 300);
         var local = reader.Get("LocalDurationSeconds", 0);
@@ -56,7 +56,8 @@ internal static class CacheParser
             local == 0 ? Math.Min(duration, 60) : local,
             tags.Select(t => t!).ToEquatableArray(),
             policy,
-            TypeParametersOf(method.ContainingType));
+            TypeParametersOf(method.ContainingType),
+            ResultShape.Fingerprint(valueType!, cancellationToken));
     }
 
     /// <summary>The type parameters of <paramref name="type"/> and the types containing it, outermost first.</summary>

@@ -22,12 +22,17 @@ public sealed class CacheDefinition
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
     /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
     public CacheDefinition(string methodName, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
-        : this(methodName, [], duration, localDuration, tags, policy)
+        : this(methodName, string.Empty, [], duration, localDuration, tags, policy)
     {
     }
 
-    /// <summary>Creates the definition of a cached method of a generic type, for one closed type.</summary>
-    /// <param name="methodName">The method's full name with the type parameters, <c>Namespace.Repo&lt;T&gt;.Method</c>; names its metrics.</param>
+    /// <summary>Creates the definition of a cached method whose L2 keys also name its result's shape and, for a generic type, its closed type.</summary>
+    /// <param name="methodName">The method's full name (with type parameters, <c>Namespace.Repo&lt;T&gt;.Method</c>); names its metrics.</param>
+    /// <param name="resultShape">
+    /// The fingerprint of the result type's serialized shape, computed by the generator (hex digits, or empty
+    /// for none); part of <see cref="KeyName"/>, so a build whose result type has another shape (a renamed or
+    /// retyped member) never reads an entry another build wrote.
+    /// </param>
     /// <param name="typeArguments">
     /// The closed type arguments of the containing types, outermost first (generated code passes <c>typeof(T)</c>
     /// from a static field of the generic type, so this runs once per closed type); they become part of
@@ -40,11 +45,14 @@ public sealed class CacheDefinition
     /// </param>
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
     /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
-    public CacheDefinition(string methodName, Type[] typeArguments, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
+    public CacheDefinition(
+        string methodName, string resultShape, Type[] typeArguments, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);
+        ArgumentNullException.ThrowIfNull(resultShape);
         ArgumentNullException.ThrowIfNull(typeArguments);
-        KeyName = typeArguments.Length == 0 ? methodName : methodName + TypeArgumentList(typeArguments);
+        KeyName = (resultShape.Length == 0 ? methodName : methodName + "@" + resultShape)
+            + (typeArguments.Length == 0 ? string.Empty : TypeArgumentList(typeArguments));
         ArgumentNullException.ThrowIfNull(tags);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
 
@@ -75,8 +83,8 @@ public sealed class CacheDefinition
 
     /// <summary>
     /// What every L2 key of the method starts with (<see cref="CacheKeyBuilder"/>): <see cref="MethodName"/>,
-    /// followed for a generic containing type by its closed type arguments in brackets
-    /// (<c>Shop.Repo&lt;T&gt;.GetAsync[Shop.Customer]</c>).
+    /// <c>@</c> and the result shape's fingerprint when there is one, and for a generic containing type its
+    /// closed type arguments in brackets (<c>Shop.Repo&lt;T&gt;.GetAsync@0123456789abcdef[Shop.Customer]</c>).
     /// </summary>
     public string KeyName { get; }
 

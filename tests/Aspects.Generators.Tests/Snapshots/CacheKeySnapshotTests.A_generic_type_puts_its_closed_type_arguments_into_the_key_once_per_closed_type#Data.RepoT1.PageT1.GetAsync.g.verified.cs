@@ -29,6 +29,7 @@ namespace Data
             [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
             private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetAsync = new(
                 "Data.Repo<T>.Page<TItem>.GetAsync",
+                "704be0d8faaffc58",
                 new global::System.Type[] { typeof(T), typeof(TItem) },
                 global::System.TimeSpan.FromSeconds(60),
                 global::System.TimeSpan.FromSeconds(60),

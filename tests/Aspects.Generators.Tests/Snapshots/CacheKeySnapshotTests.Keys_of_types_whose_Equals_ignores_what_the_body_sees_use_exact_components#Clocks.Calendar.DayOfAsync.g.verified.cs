@@ -27,6 +27,8 @@ namespace Clocks
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_DayOfAsync = new(
             "Clocks.Calendar.DayOfAsync",
+            "704be0d8faaffc58",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(60),
             global::System.TimeSpan.FromSeconds(60),
             new string[] {  },

@@ -32,6 +32,8 @@ namespace Weather
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetForecastAsync = new(
             "Weather.Forecasts.GetForecastAsync",
+            "704be0d8faaffc58",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(60),
             global::System.TimeSpan.FromSeconds(60),
             new string[] {  },

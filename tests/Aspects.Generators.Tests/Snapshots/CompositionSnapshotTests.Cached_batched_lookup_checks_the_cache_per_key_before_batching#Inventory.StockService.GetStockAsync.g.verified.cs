@@ -44,6 +44,8 @@ namespace Inventory
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetStockAsync = new(
             "Inventory.StockService.GetStockAsync",
+            "2b9fff192bd4c83e",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(10),
             global::System.TimeSpan.FromSeconds(10),
             new string[] {  },

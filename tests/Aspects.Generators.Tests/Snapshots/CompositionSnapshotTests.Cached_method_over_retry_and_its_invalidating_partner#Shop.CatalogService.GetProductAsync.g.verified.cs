@@ -68,6 +68,8 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetProductAsync = new(
             "Shop.CatalogService.GetProductAsync",
+            "388ef1e5827c98f9",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(300),
             global::System.TimeSpan.FromSeconds(60),
             new string[] { "products" },

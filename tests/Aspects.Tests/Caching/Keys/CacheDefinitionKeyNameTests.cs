@@ -32,5 +32,13 @@ public sealed class CacheDefinitionKeyNameTests
     }
 
     private static CacheDefinition Definition(string name, params Type[] typeArguments) =>
-        new(name, typeArguments, TimeSpan.FromMinutes(1), TimeSpan.Zero, [], null);
+        new(name, string.Empty, typeArguments, TimeSpan.FromMinutes(1), TimeSpan.Zero, [], null);
+
+    [Fact]
+    public void The_result_shape_follows_the_method_name_before_the_type_arguments()
+    {
+        Assert.Equal(
+            "Shop.Repo<T>.GetAsync@0123456789abcdef[System.Int32]",
+            new CacheDefinition("Shop.Repo<T>.GetAsync", "0123456789abcdef", [typeof(int)], TimeSpan.FromMinutes(1), TimeSpan.Zero, [], null).KeyName);
+    }
 }
