@@ -8,7 +8,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Aspects.CodeFixes;
 
-/// <summary>ASP0014: leaves a parameter whose type cannot form a cache key out of the key with <c>[NotCacheKey]</c>.</summary>
+/// <summary>
+/// ASP0014: marks a parameter that never changes the result <c>[NotCacheKey]</c>. Only right for such parameters
+/// (loggers, tracing context): calls that differ only in it share one entry, so the title says so.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NotCacheKeyCodeFixProvider)), Shared]
 public sealed class NotCacheKeyCodeFixProvider : CodeFixProvider
 {
@@ -36,7 +39,7 @@ public sealed class NotCacheKeyCodeFixProvider : CodeFixProvider
             : "Aspects.NotCacheKey";
         context.RegisterCodeFix(
             CodeAction.Create(
-                "Leave '" + parameter.Identifier.ValueText + "' out of the cache key with [NotCacheKey]",
+                "Mark '" + parameter.Identifier.ValueText + "' [NotCacheKey]: it never changes the result",
                 _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(parameter, WithAttribute(parameter, name)))),
                 equivalenceKey: DiagnosticIds.UnsupportedCacheKey),
             context.Diagnostics);

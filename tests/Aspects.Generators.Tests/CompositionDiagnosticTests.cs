@@ -102,7 +102,7 @@ public class CompositionDiagnosticTests
     }
 
     [Fact]
-    public void ASP0014_unsupported_key_type_names_both_fixes()
+    public void ASP0014_unsupported_key_type_says_to_key_on_what_identifies_the_result_before_NotCacheKey()
     {
         var (run, diagnostic) = Single("""
             public sealed class Filter { }
@@ -114,7 +114,9 @@ public class CompositionDiagnosticTests
             }
             """, "ASP0014");
         Assert.Equal("Filter filter", run.LocatedText(diagnostic));
-        Assert.Contains("mark it [NotCacheKey], or make 'Filter' implement ISpanFormattable and IEquatable<Filter>", diagnostic.GetMessage());
+        Assert.Contains(
+            "key on the values that identify the result (numbers, strings, dates, enums, Guid, or a record or tuple of them); "
+            + "mark it [NotCacheKey] only if it never changes the result", diagnostic.GetMessage());
     }
 
     [Theory]

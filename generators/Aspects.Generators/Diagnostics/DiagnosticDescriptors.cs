@@ -83,7 +83,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedCacheKey = Error(
         "ASP0014",
         "Parameter cannot be part of a cache key",
-        "Parameter '{0}' of type '{1}' cannot be part of the cache key of '{2}': mark it [NotCacheKey], or make '{1}' implement ISpanFormattable and IEquatable<{1}>");
+        "Parameter '{0}' of type '{1}' cannot be part of the cache key of '{2}': key on the values that identify the result (numbers, strings, dates, enums, Guid, or a record or tuple of them); mark it [NotCacheKey] only if it never changes the result, since calls that differ only in it share one entry");
 
     public static readonly DiagnosticDescriptor InvalidationTargetNotFound = Error(
         "ASP0015",

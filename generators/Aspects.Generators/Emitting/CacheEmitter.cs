@@ -17,6 +17,18 @@ internal static class CacheEmitter
             + "; key: (" + string.Join(", ", cache.Key.Parts.Select(p => p.Parameter)) + ")"
             + (cache.Tags.IsEmpty ? string.Empty : "; tags: " + string.Join(", ", cache.Tags))
             + ". Entries are shared by all instances.");
+        foreach (var part in cache.Key.Parts)
+        {
+            if (part.ExactRuntimeType is not null)
+            {
+                writer.Open("if (global::Aspects.Caching.CacheKeyTypes.IsDerived<" + part.ExactRuntimeType + ">(" + part.Parameter + "))");
+                writer.Line("// A record derived from " + part.ExactRuntimeType.Replace("global::", string.Empty) + " may hold members the key does not: not cached.");
+                writer.Line("return " + (model.IsStatic ? model.SelfType : "this") + "." + innerName + model.TypeParameters + "("
+                    + string.Join(", ", model.Parameters.Select(p => p.Name)) + ");");
+                writer.Close();
+            }
+        }
+
         writer.Line("var __cache = " + Region(model, model.MemberSuffix, cache.Key, cache.ValueType) + ";");
         writer.Line("var __key = " + KeyExpression(cache.Key) + ";");
         writer.Open("if (__cache.TryGetLocal(__key, out var __hit))");
@@ -41,7 +53,9 @@ internal static class CacheEmitter
                 continue;
             }
 
-            state.Add(parameter.Name);
+            // The key expression tests a record argument for null, which would make the compiler think it may be null here.
+            var tested = cache.Key.Parts.Any(p => p.Parameter == parameter.Name && p.Shape is { IsComposite: true, IsReference: true });
+            state.Add(parameter.Name + (tested ? "!" : string.Empty));
             arguments.Add("__state.Item" + state.Count);
         }
 
@@ -95,6 +109,13 @@ internal static class CacheEmitter
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.Caching.CacheDefinition " + DefinitionName(model.MemberSuffix) + " = new(");
         writer.Line("    " + fullName + ",");
+        writer.Line("    " + SymbolDisplay.FormatLiteral(cache.ResultShape, quote: true) + ",");
+
+        // For a generic type, a static field per closed type: one definition, and one key name, per closed type.
+        writer.Line("    " + (cache.TypeParameters.IsEmpty
+            ? "global::System.Type.EmptyTypes"
+            : "new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " }") + ",");
+
         writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.DurationSeconds) + "),");
         writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.LocalDurationSeconds) + "),");
         writer.Line("    new string[] { " + string.Join(", ", cache.Tags.Select(t => SymbolDisplay.FormatLiteral(t, quote: true))) + " },");
@@ -103,24 +124,12 @@ internal static class CacheEmitter
 
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Open("private static string " + KeyBuilderName(model.MemberSuffix) + "(" + keyType + " __key)");
-        writer.Line("var __builder = new global::Aspects.Caching.CacheKeyBuilder(" + fullName + ");");
+        writer.Line("var __builder = new global::Aspects.Caching.CacheKeyBuilder(" + DefinitionName(model.MemberSuffix) + ".KeyName);");
+        var names = 0;
         for (var i = 0; i < cache.Key.Parts.Count; i++)
         {
-            var part = cache.Key.Parts[i];
             var access = cache.Key.Parts.Count == 1 && !cache.Key.WrapSingle ? "__key" : "__key.Item" + (i + 1);
-            if (part.IsNullableValueType)
-            {
-                writer.Open("if (" + access + " is { } __part" + (i + 1) + ")");
-                writer.Line(Append(part, "__part" + (i + 1)));
-                writer.Close();
-                writer.Open("else");
-                writer.Line("__builder.AppendNull();");
-                writer.Close();
-            }
-            else
-            {
-                writer.Line(Append(part, access));
-            }
+            EmitAppend(writer, cache.Key.Parts[i].Shape, access, ref names);
         }
 
         writer.Line("return __builder.ToString();");
@@ -140,11 +149,93 @@ internal static class CacheEmitter
             + KeyBuilderName(model.MemberSuffix) + ", cancellationToken);");
     }
 
-    private static string Append(CacheKeyPart part, string value) => part.Writer switch
+    /// <summary>
+    /// Writes the L2 text of one key component: a leaf is one segment (<c>\\0</c> when null); a composite is its
+    /// members' segments, behind a presence segment when it may be null, so the text parses back one way only.
+    /// </summary>
+    private static void EmitAppend(SourceWriter writer, KeyShape shape, string access, ref int names)
     {
-        "Formattable" when part.Format is not null => "__builder.Append(" + value + ", " + SymbolDisplay.FormatLiteral(part.Format, quote: true) + ");",
-        _ => "__builder.Append(" + value + ");",
-    };
+        var mayBeNull = shape.IsNullableValueType || (shape.IsComposite && shape.IsReference);
+        if (mayBeNull)
+        {
+            var name = "__part" + ++names;
+            writer.Open("if (" + access + " is { } " + name + ")");
+            if (shape.IsComposite)
+            {
+                writer.Line("__builder.AppendPresent();");
+            }
+
+            access = name;
+        }
+
+        if (shape.IsComposite)
+        {
+            for (var i = 0; i < shape.Members.Count; i++)
+            {
+                EmitAppend(writer, shape.Members[i].Shape, access + ".Item" + (i + 1), ref names);
+            }
+        }
+        else
+        {
+            writer.Line("__builder.Append(" + access + (shape.ExactType is null ? string.Empty : ".Value") + ");");
+        }
+
+        if (mayBeNull)
+        {
+            writer.Close();
+            writer.Open("else");
+            writer.Line("__builder.AppendNull();");
+            writer.Close();
+        }
+    }
+
+    /// <summary>The type of a key component in the in-process key.</summary>
+    private static string ComponentType(KeyShape shape)
+    {
+        if (!shape.IsComposite)
+        {
+            return shape.ExactType is null ? shape.Type : shape.ExactType + (shape.IsNullableValueType ? "?" : string.Empty);
+        }
+
+        var members = shape.Members.Select(m => ComponentType(m.Shape)).ToList();
+        var tuple = members.Count switch
+        {
+            0 => "global::System.ValueTuple",
+            1 => "global::System.ValueTuple<" + members[0] + ">",
+            _ => "(" + string.Join(", ", members) + ")",
+        };
+        return shape.IsNullableValueType || shape.IsReference ? tuple + "?" : tuple;
+    }
+
+    /// <summary>The expression that turns <paramref name="value"/> into its in-process key component.</summary>
+    private static string ComponentExpression(KeyShape shape, string value)
+    {
+        if (!shape.IsComposite)
+        {
+            return shape.ExactType is null ? value : "(" + ComponentType(shape) + ")" + value;
+        }
+
+        var type = ComponentType(shape);
+        if (shape.IsNullableValueType)
+        {
+            return "(" + value + ".HasValue ? (" + type + ")" + MembersExpression(shape, value + ".GetValueOrDefault()") + " : null)";
+        }
+
+        return shape.IsReference
+            ? "(" + value + " is null ? null : (" + type + ")" + MembersExpression(shape, value) + ")"
+            : MembersExpression(shape, value);
+    }
+
+    private static string MembersExpression(KeyShape shape, string value)
+    {
+        var members = shape.Members.Select(m => ComponentExpression(m.Shape, value + "." + m.Name)).ToList();
+        return members.Count switch
+        {
+            0 => "default(global::System.ValueTuple)",
+            1 => "new global::System.ValueTuple<" + ComponentType(shape.Members[0].Shape) + ">(" + members[0] + ")",
+            _ => "(" + string.Join(", ", members) + ")",
+        };
+    }
 
     private static string Region(MethodModel model, string suffix, CacheKeyModel key, string valueType) =>
         model.RuntimeExpression + ".Cache.Region<" + KeyType(key) + ", " + valueType + ">(" + DefinitionName(suffix) + ")";
@@ -155,17 +246,17 @@ internal static class CacheEmitter
     private static string KeyType(CacheKeyModel key) => key.Parts.Count switch
     {
         0 => "global::System.ValueTuple",
-        1 when key.WrapSingle => "global::System.ValueTuple<" + key.Parts[0].Type + ">",
-        1 => key.Parts[0].Type,
-        _ => "(" + string.Join(", ", key.Parts.Select(p => p.Type)) + ")",
+        1 when key.WrapSingle => "global::System.ValueTuple<" + ComponentType(key.Parts[0].Shape) + ">",
+        1 => ComponentType(key.Parts[0].Shape),
+        _ => "(" + string.Join(", ", key.Parts.Select(p => ComponentType(p.Shape))) + ")",
     };
 
     private static string KeyExpression(CacheKeyModel key) => key.Parts.Count switch
     {
         0 => "default(global::System.ValueTuple)",
-        1 when key.WrapSingle => "new global::System.ValueTuple<" + key.Parts[0].Type + ">(" + key.Parts[0].Parameter + ")",
-        1 => key.Parts[0].Parameter,
-        _ => "(" + string.Join(", ", key.Parts.Select(p => p.Parameter)) + ")",
+        1 when key.WrapSingle => "new global::System.ValueTuple<" + ComponentType(key.Parts[0].Shape) + ">(" + ComponentExpression(key.Parts[0].Shape, key.Parts[0].Parameter) + ")",
+        1 => ComponentExpression(key.Parts[0].Shape, key.Parts[0].Parameter),
+        _ => "(" + string.Join(", ", key.Parts.Select(p => ComponentExpression(p.Shape, p.Parameter))) + ")",
     };
 
     private static string StateExpression(List<string> state) => state.Count switch

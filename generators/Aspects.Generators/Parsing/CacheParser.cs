@@ -9,7 +9,7 @@ namespace Aspects.Generators.Parsing;
 internal static class CacheParser
 {
     public static CacheModel? ParseCached(
-        AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics)
+        AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var duration = reader.Get("DurationSeconds", 300);
         var local = reader.Get("LocalDurationSeconds", 0);
@@ -55,7 +55,21 @@ internal static class CacheParser
             duration,
             local == 0 ? Math.Min(duration, 60) : local,
             tags.Select(t => t!).ToEquatableArray(),
-            policy);
+            policy,
+            TypeParametersOf(method.ContainingType),
+            ResultShape.Fingerprint(valueType!, cancellationToken));
+    }
+
+    /// <summary>The type parameters of <paramref name="type"/> and the types containing it, outermost first.</summary>
+    private static EquatableArray<string> TypeParametersOf(INamedTypeSymbol type)
+    {
+        var names = new List<string>();
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            names.InsertRange(0, current.TypeParameters.Select(p => MethodParser.Escape(p.Name)));
+        }
+
+        return names.ToEquatableArray();
     }
 
     public static InvalidationModel? ParseInvalidation(
@@ -161,33 +175,160 @@ internal static class CacheParser
         // A lone key that may be null (a nullable reference or Nullable<T>) is wrapped in a one-element
         // tuple, because dictionary keys must not be null.
         var wrap = parts.Count == 1
-            && (parts[0].IsNullableValueType || method.Parameters.First(p => MethodParser.Escape(p.Name) == parts[0].Parameter) is { Type.IsReferenceType: true, NullableAnnotation: not NullableAnnotation.NotAnnotated });
+            && (parts[0].Shape.IsNullableValueType || parts[0].Shape is { IsComposite: true, IsReference: true } || method.Parameters.First(p => MethodParser.Escape(p.Name) == parts[0].Parameter) is { Type.IsReferenceType: true, NullableAnnotation: not NullableAnnotation.NotAnnotated });
         return new CacheKeyModel(parts.ToEquatableArray(), wrap);
     }
 
     private static CacheKeyPart? PartOf(IParameterSymbol parameter, KnownTypes known)
     {
         var type = parameter.Type;
-        var name = MethodParser.Escape(parameter.Name);
-        var qualified = type.Qualified();
-        var isNullable = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-        var inner = isNullable ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-        return inner.SpecialType switch
+        var shape = ShapeOf(type, known, parameter.ContainingAssembly, depth: 0);
+        if (shape is null)
         {
-            SpecialType.System_String => new CacheKeyPart(name, qualified, "String", null, false),
-            SpecialType.System_Boolean => new CacheKeyPart(name, qualified, "Bool", null, isNullable),
-            SpecialType.System_Single or SpecialType.System_Double => new CacheKeyPart(name, qualified, "Formattable", "R", isNullable),
-            SpecialType.System_DateTime => new CacheKeyPart(name, qualified, "Formattable", "O", isNullable),
-            _ when inner.TypeKind == TypeKind.Enum => new CacheKeyPart(name, qualified, "Formattable", "D", isNullable),
-            _ when Implements(inner, known.SpanFormattable) && ImplementsEquatable(inner, known) =>
-                new CacheKeyPart(name, qualified, "Formattable", RoundTripFormat(inner), isNullable),
-            _ => null,
-        };
+            return null;
+        }
+
+        var exactRuntimeType = type is { IsRecord: true, IsReferenceType: true, IsSealed: false } ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).Qualified() : null;
+        return new CacheKeyPart(MethodParser.Escape(parameter.Name), type.Qualified(), shape, exactRuntimeType);
     }
 
-    /// <summary>Date and time types format culture-dependently by default; "O" is invariant and round-trips.</summary>
-    private static string? RoundTripFormat(ITypeSymbol type) =>
-        type.ToDisplayString() is "System.DateTimeOffset" or "System.DateOnly" or "System.TimeOnly" ? "O" : null;
+    /// <summary>
+    /// The key shape of <paramref name="type"/>: a supported leaf type, or a record, record struct or value tuple
+    /// whose members are keys themselves; <see langword="null"/> when it cannot be a key.
+    /// </summary>
+    private static KeyShape? ShapeOf(ITypeSymbol type, KnownTypes known, IAssemblySymbol assembly, int depth)
+    {
+        var isNullable = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        var inner = isNullable ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        var qualified = type.Qualified();
+        switch (KeyKindOf(inner, known))
+        {
+            case KeyKind.Exact:
+                return new KeyShape(qualified, null, isNullable, false, EquatableArray<KeyMember>.Empty, false);
+            case KeyKind.Wrapped:
+                return new KeyShape(qualified, "global::Aspects.Caching.Exact" + inner.MetadataName, isNullable, false, EquatableArray<KeyMember>.Empty, false);
+        }
+
+        // Below the parameter itself, a record class must be sealed: nothing could check an argument's exact type there.
+        if (depth >= MaxKeyDepth || (depth > 0 && inner is { IsRecord: true, IsReferenceType: true, IsSealed: false }))
+        {
+            return null;
+        }
+
+        var members = MembersOf(inner, assembly);
+        if (members is null)
+        {
+            return null;
+        }
+
+        var shapes = new List<KeyMember>(members.Count);
+        foreach (var (name, memberType) in members)
+        {
+            if (ShapeOf(memberType, known, assembly, depth + 1) is not { } shape)
+            {
+                return null;
+            }
+
+            shapes.Add(new KeyMember(name, shape));
+        }
+
+        return new KeyShape(qualified, null, isNullable, inner.IsReferenceType, shapes.ToEquatableArray(), true);
+    }
+
+    /// <summary>
+    /// What a record's or a tuple's equality compares: a tuple's elements; a record's instance fields (its own and
+    /// its base records'), each read through its property when it backs one. <see langword="null"/> when a member
+    /// cannot be read from generated code or the type is neither.
+    /// </summary>
+    private static List<(string Name, ITypeSymbol Type)>? MembersOf(ITypeSymbol type, IAssemblySymbol assembly)
+    {
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            return tuple.TupleElements.Select((e, i) => ("Item" + (i + 1), e.Type)).ToList();
+        }
+
+        if (!type.IsRecord)
+        {
+            return null;
+        }
+
+        var members = new List<(string, ITypeSymbol)>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var field in current.GetMembers().OfType<IFieldSymbol>())
+            {
+                if (field.IsStatic || field.IsConst)
+                {
+                    continue;
+                }
+
+                ISymbol readable = field.AssociatedSymbol is IPropertySymbol property ? property : field;
+                var getter = readable is IPropertySymbol p ? p.GetMethod : readable;
+                if (getter is null || !Readable(readable, assembly) || !Readable(getter, assembly))
+                {
+                    return null;
+                }
+
+                members.Add((MethodParser.Escape(readable.Name), field.Type));
+            }
+        }
+
+        return members;
+    }
+
+    private static bool Readable(ISymbol symbol, IAssemblySymbol assembly) =>
+        symbol.DeclaredAccessibility == Accessibility.Public
+        || (symbol.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedOrInternal
+            && SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, assembly));
+
+    /// <summary>
+    /// Whether a type can be a key, and how the in-process tier compares it so that two arguments are equal
+    /// exactly when their L2 key texts (<c>CacheKeyBuilder</c>) are: only when the body cannot tell them apart.
+    /// </summary>
+    private static KeyKind KeyKindOf(ITypeSymbol type, KnownTypes known)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char
+                or SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+                or SpecialType.System_IntPtr or SpecialType.System_UIntPtr:
+                return KeyKind.Exact;
+            case SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_DateTime:
+                return KeyKind.Wrapped;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return KeyKind.Exact;
+        }
+
+        switch (type.ToDisplayString())
+        {
+            case "System.Guid" or "System.TimeSpan" or "System.DateOnly" or "System.TimeOnly" or "System.Int128" or "System.UInt128"
+                or "System.Numerics.BigInteger" or "System.Text.Rune":
+                return KeyKind.Exact;
+            case "System.Half" or "System.DateTimeOffset":
+                return KeyKind.Wrapped;
+        }
+
+        // Other framework types are not vetted (Complex and NFloat compare like double; Uri.Equals ignores the
+        // fragment): their equality and their text may disagree. User types promise they agree.
+        return !IsFrameworkType(type) && Implements(type, known.SpanFormattable) && ImplementsEquatable(type, known)
+            ? KeyKind.Exact
+            : KeyKind.Unsupported;
+    }
+
+    private static bool IsFrameworkType(ITypeSymbol type)
+    {
+        var ns = type.ContainingNamespace;
+        while (ns is { ContainingNamespace.IsGlobalNamespace: false })
+        {
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns?.Name is "System" or "Microsoft";
+    }
 
     private static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface) =>
         @interface is not null && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, @interface));
@@ -195,4 +336,18 @@ internal static class CacheParser
     private static bool ImplementsEquatable(ITypeSymbol type, KnownTypes known) =>
         type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, known.Equatable)
             && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type));
+
+    // Records nested deeper than this are not keys (it also ends recursive record types).
+    private const int MaxKeyDepth = 8;
+
+    private enum KeyKind
+    {
+        Unsupported,
+
+        // Equals already distinguishes everything the body can see.
+        Exact,
+
+        // Keyed in process on the Aspects.Caching.Exact{MetadataName} component.
+        Wrapped,
+    }
 }

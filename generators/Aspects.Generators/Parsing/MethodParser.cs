@@ -175,7 +175,7 @@ internal static class MethodParser
             switch (name)
             {
                 case AttributeNames.Cached:
-                    cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics);
+                    cache = CacheParser.ParseCached(reader, method, syntax, known, diagnostics, cancellationToken);
                     break;
                 case AttributeNames.InvalidatesCache when resolveInvalidations:
                     if (CacheParser.ParseInvalidation(attribute, method, syntax, known, diagnostics, cancellationToken) is { } invalidation)

@@ -22,8 +22,37 @@ public sealed class CacheDefinition
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
     /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
     public CacheDefinition(string methodName, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
+        : this(methodName, string.Empty, [], duration, localDuration, tags, policy)
+    {
+    }
+
+    /// <summary>Creates the definition of a cached method whose L2 keys also name its result's shape and, for a generic type, its closed type.</summary>
+    /// <param name="methodName">The method's full name (with type parameters, <c>Namespace.Repo&lt;T&gt;.Method</c>); names its metrics.</param>
+    /// <param name="resultShape">
+    /// The fingerprint of the result type's serialized shape, computed by the generator (hex digits, or empty
+    /// for none); part of <see cref="KeyName"/>, so a build whose result type has another shape (a renamed or
+    /// retyped member) never reads an entry another build wrote.
+    /// </param>
+    /// <param name="typeArguments">
+    /// The closed type arguments of the containing types, outermost first (generated code passes <c>typeof(T)</c>
+    /// from a static field of the generic type, so this runs once per closed type); they become part of
+    /// <see cref="KeyName"/>, so <c>Repo&lt;Customer&gt;</c> and <c>Repo&lt;Supplier&gt;</c> never share entries.
+    /// </param>
+    /// <param name="duration">How long a result is valid (the L2 lifetime); positive.</param>
+    /// <param name="localDuration">
+    /// How long an L1 copy is trusted when an L2 exists; zero or less means min(<paramref name="duration"/>, 60 s),
+    /// and it never exceeds <paramref name="duration"/>.
+    /// </param>
+    /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
+    /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
+    public CacheDefinition(
+        string methodName, string resultShape, Type[] typeArguments, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);
+        ArgumentNullException.ThrowIfNull(resultShape);
+        ArgumentNullException.ThrowIfNull(typeArguments);
+        KeyName = (resultShape.Length == 0 ? methodName : methodName + "@" + resultShape)
+            + (typeArguments.Length == 0 ? string.Empty : TypeArgumentList(typeArguments));
         ArgumentNullException.ThrowIfNull(tags);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
 
@@ -52,6 +81,13 @@ public sealed class CacheDefinition
     /// <summary>The method's full name, <c>Namespace.Type.Method</c>.</summary>
     public string MethodName { get; }
 
+    /// <summary>
+    /// What every L2 key of the method starts with (<see cref="CacheKeyBuilder"/>): <see cref="MethodName"/>,
+    /// <c>@</c> and the result shape's fingerprint when there is one, and for a generic containing type its
+    /// closed type arguments in brackets (<c>Shop.Repo&lt;T&gt;.GetAsync@0123456789abcdef[Shop.Customer]</c>).
+    /// </summary>
+    public string KeyName { get; }
+
     /// <summary>How long a result is valid: the L2 lifetime, and the L1 lifetime when there is no L2.</summary>
     public TimeSpan Duration { get; }
 
@@ -71,6 +107,52 @@ public sealed class CacheDefinition
     internal Policies.CachePolicyBinding? PolicyBinding { get; }
 
     internal string[] TagArray => _tags;
+
+    // [A,B]: each type by its full name without assembly, generic arguments nested the same way, so the text
+    // is a tree that parses back one way only; stable across builds and processes, unlike assembly-qualified names.
+    private static string TypeArgumentList(Type[] types)
+    {
+        var text = new System.Text.StringBuilder();
+        AppendList(text, types);
+        return text.ToString();
+
+        static void AppendList(System.Text.StringBuilder text, Type[] types)
+        {
+            text.Append('[');
+            for (var i = 0; i < types.Length; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(',');
+                }
+
+                AppendType(text, types[i]);
+            }
+
+            text.Append(']');
+        }
+
+        static void AppendType(System.Text.StringBuilder text, Type type)
+        {
+            ArgumentNullException.ThrowIfNull(type);
+            if (type.HasElementType)
+            {
+                AppendType(text, type.GetElementType()!);
+                text.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsPointer ? "*" : "&");
+                return;
+            }
+
+            if (type.IsConstructedGenericType)
+            {
+                var definition = type.GetGenericTypeDefinition();
+                text.Append(definition.FullName ?? definition.Name);
+                AppendList(text, type.GetGenericArguments());
+                return;
+            }
+
+            text.Append(type.FullName ?? type.Name);
+        }
+    }
 
     internal bool HasTag(string tag) => Array.IndexOf(_tags, tag) >= 0;
 

@@ -275,7 +275,7 @@ public class CodeFixTests
 
                 private Task<string> GetNameCoreAsync(int id, Tracer tracer, CancellationToken ct) => Task.FromResult("n" + id);
             }
-            """, "ASP0014", "Leave 'tracer' out of the cache key with [NotCacheKey]");
+            """, "ASP0014", "Mark 'tracer' [NotCacheKey]: it never changes the result");
 
         Assert.Contains("""
                     int id,

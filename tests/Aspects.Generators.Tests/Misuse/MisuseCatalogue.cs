@@ -487,7 +487,37 @@ public static class MisuseCatalogue
                 public partial Task<int> SearchAsync(SearchRequest request, CancellationToken ct = default);
                 private Task<int> SearchCoreAsync(SearchRequest request, CancellationToken ct) => Task.FromResult(1);
             }
-            """, Reports("ASP0014", at: "SearchRequest request", says: "make 'SearchRequest' implement ISpanFormattable and IEquatable<SearchRequest>")),
+            """, Reports("ASP0014", at: "SearchRequest request", says: "key on the values that identify the result")),
+
+        new("Cache_key_of_a_framework_type_whose_equality_and_text_disagree", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<int> PlotAsync(System.Numerics.Complex point);
+                private Task<int> PlotCoreAsync(System.Numerics.Complex point) => Task.FromResult(1);
+            }
+            """, Reports("ASP0014", at: "System.Numerics.Complex point", says: "Parameter 'point' of type 'Complex'")),
+
+        new("Cache_key_of_a_record_with_a_private_member", """
+            public sealed record SearchRequest(string Query) { private int _page; public int Page() => _page; }
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<int> SearchAsync(SearchRequest request);
+                private Task<int> SearchCoreAsync(SearchRequest request) => Task.FromResult(1);
+            }
+            """, Reports("ASP0014", at: "SearchRequest request", says: "key on the values that identify the result")),
+
+        new("Cache_key_of_a_record_holding_a_record_that_is_not_sealed", """
+            public record Place(string Name);
+            public sealed record SearchRequest(Place Near, int Page);
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<int> SearchAsync(SearchRequest request);
+                private Task<int> SearchCoreAsync(SearchRequest request) => Task.FromResult(1);
+            }
+            """, Reports("ASP0014", at: "SearchRequest request", says: "key on the values that identify the result")),
 
         new("Cache_key_of_an_array", """
             public partial class Catalog

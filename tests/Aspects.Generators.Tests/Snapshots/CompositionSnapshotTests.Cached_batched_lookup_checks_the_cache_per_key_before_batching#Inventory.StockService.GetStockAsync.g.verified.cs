@@ -44,6 +44,8 @@ namespace Inventory
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetStockAsync = new(
             "Inventory.StockService.GetStockAsync",
+            "2b9fff192bd4c83e",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(10),
             global::System.TimeSpan.FromSeconds(10),
             new string[] {  },
@@ -52,7 +54,7 @@ namespace Inventory
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_GetStockAsync(int __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Inventory.StockService.GetStockAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_GetStockAsync.KeyName);
             __builder.Append(__key);
             return __builder.ToString();
         }

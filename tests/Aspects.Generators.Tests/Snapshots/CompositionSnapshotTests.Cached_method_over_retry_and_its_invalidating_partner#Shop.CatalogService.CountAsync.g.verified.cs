@@ -27,6 +27,8 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_CountAsync = new(
             "Shop.CatalogService.CountAsync",
+            "2b9fff192bd4c83e",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(30),
             global::System.TimeSpan.FromSeconds(5),
             new string[] {  },
@@ -35,7 +37,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_CountAsync(global::System.ValueTuple<string?> __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Shop.CatalogService.CountAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_CountAsync.KeyName);
             __builder.Append(__key.Item1);
             return __builder.ToString();
         }

@@ -9,8 +9,8 @@ namespace Shop
         public partial global::System.Threading.Tasks.Task<global::Shop.Product?> GetProductAsync(int id, global::Shop.Region region, string? locale, global::System.DateTime? asOf, string traceId, global::System.Threading.CancellationToken ct)
         {
             // [Cached] 300 s, 60 s in process; key: (id, region, locale, asOf); tags: products. Entries are shared by all instances.
-            var __cache = aspects.Cache.Region<(int, global::Shop.Region, string?, global::System.DateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync);
-            var __key = (id, region, locale, asOf);
+            var __cache = aspects.Cache.Region<(int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync);
+            var __key = (id, region, locale, (global::Aspects.Caching.ExactDateTime?)asOf);
             if (__cache.TryGetLocal(__key, out var __hit))
             {
                 return __hit;
@@ -68,21 +68,23 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetProductAsync = new(
             "Shop.CatalogService.GetProductAsync",
+            "388ef1e5827c98f9",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(300),
             global::System.TimeSpan.FromSeconds(60),
             new string[] { "products" },
             null);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
-        private static string __aspectsCacheKey_GetProductAsync((int, global::Shop.Region, string?, global::System.DateTime?) __key)
+        private static string __aspectsCacheKey_GetProductAsync((int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?) __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Shop.CatalogService.GetProductAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_GetProductAsync.KeyName);
             __builder.Append(__key.Item1);
-            __builder.Append(__key.Item2, "D");
+            __builder.Append(__key.Item2);
             __builder.Append(__key.Item3);
-            if (__key.Item4 is { } __part4)
+            if (__key.Item4 is { } __part1)
             {
-                __builder.Append(__part4, "O");
+                __builder.Append(__part1.Value);
             }
             else
             {
@@ -97,6 +99,6 @@ namespace Shop
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         public global::System.Threading.Tasks.ValueTask InvalidateGetProductAsync(int id, global::Shop.Region region, string? locale, global::System.DateTime? asOf, global::System.Threading.CancellationToken cancellationToken = default) =>
-            aspects.Cache.Region<(int, global::Shop.Region, string?, global::System.DateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync).InvalidateAsync((id, region, locale, asOf), __aspectsCacheKey_GetProductAsync, cancellationToken);
+            aspects.Cache.Region<(int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync).InvalidateAsync((id, region, locale, (global::Aspects.Caching.ExactDateTime?)asOf), __aspectsCacheKey_GetProductAsync, cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ namespace Shop
             // [InvalidatesCache] after success, evicts the entries this call changed, in every tier and on every node;
             // not cancellable, since the change has been made.
             await this.SetPriceCoreAsync(id, region, locale, asOf, category, price, ct).ConfigureAwait(false);
-            await aspects.Cache.Region<(int, global::Shop.Region, string?, global::System.DateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync).InvalidateAsync((id, region, locale, asOf), __aspectsCacheKey_GetProductAsync, global::System.Threading.CancellationToken.None).ConfigureAwait(false);
+            await aspects.Cache.Region<(int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync).InvalidateAsync((id, region, locale, (global::Aspects.Caching.ExactDateTime?)asOf), __aspectsCacheKey_GetProductAsync, global::System.Threading.CancellationToken.None).ConfigureAwait(false);
             await aspects.Cache.Region<global::System.ValueTuple<string?>, int>(__aspectsCache_CountAsync).InvalidateAsync(new global::System.ValueTuple<string?>(category), __aspectsCacheKey_CountAsync, global::System.Threading.CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -27,6 +27,8 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static readonly global::Aspects.Caching.CacheDefinition __aspectsCache_GetProductAsync = new(
             "Shop.CatalogService.GetProductAsync",
+            "8b1a9cf98c8db492",
+            global::System.Type.EmptyTypes,
             global::System.TimeSpan.FromSeconds(120),
             global::System.TimeSpan.FromSeconds(60),
             new string[] {  },
@@ -35,7 +37,7 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
         private static string __aspectsCacheKey_GetProductAsync(int __key)
         {
-            var __builder = new global::Aspects.Caching.CacheKeyBuilder("Shop.CatalogService.GetProductAsync");
+            var __builder = new global::Aspects.Caching.CacheKeyBuilder(__aspectsCache_GetProductAsync.KeyName);
             __builder.Append(__key);
             return __builder.ToString();
         }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Aspects.Caching;
+using Aspects.Tests.Caching.Keys;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspects.Tests.Caching;
 
@@ -43,7 +46,7 @@ public class CacheKeyBuilderTests
         builder.Append(new Sku("AB", 7));
 
         Assert.Equal(
-            @"M:1:-2:3:4:1.5:0.1:12.5:c:true:2:01234567-89ab-cdef-0123-456789abcdef" +
+            @"M:1:-2:3:4:1.5:0.1:12.50:c:true:2:01234567-89ab-cdef-0123-456789abcdef" +
             @":2024-05-06T07\:08\:09.0000000Z:2024-05-06T07\:08\:09.0000000+02\:00:2024-05-06:07\:08\:09.0000000:01\:30\:00:AB-7",
             builder.ToString());
     }
@@ -130,17 +133,100 @@ public class CacheKeyBuilderTests
     }
 
     [Fact]
-    public void Equal_decimals_with_different_scales_share_a_key()
+    public void Decimals_the_body_can_tell_apart_get_different_keys()
     {
-        Assert.Equal(Key(1.5m), Key(1.50m));
-        Assert.Equal(Key(2m), Key(2.000m));
-        Assert.NotEqual(Key(2m), Key(20m));
+        // 1.5m == 1.50m, but 1.50m.ToString() is "1.50": the scale is visible, so it is part of the key.
+        Assert.Equal(@"M:1.5", Key(1.5m));
+        Assert.Equal(@"M:1.50", Key(1.50m));
+        Assert.Equal(@"M:0", Key(0m));
+        Assert.Equal(@"M:-0.00", Key(new decimal(0, 0, 0, isNegative: true, scale: 2)));
+        Assert.Equal(@"M:-2.5", Key(-2.5m));
 
         static string Key(decimal value)
         {
             var builder = new CacheKeyBuilder("M");
             builder.Append(value);
             return builder.ToString();
+        }
+    }
+
+    [Fact]
+    public void Floating_point_keys_keep_the_sign_of_zero_and_the_bits_of_a_NaN()
+    {
+        Assert.Equal("M:0", Key(0.0));
+        Assert.Equal("M:-0", Key(-0.0));
+        Assert.Equal("M:NaN(fff8000000000000)", Key(double.NaN));
+        Assert.Equal("M:NaN(7ff8000000000001)", Key(BitConverter.Int64BitsToDouble(0x7FF8000000000001)));
+        Assert.Equal("M:-Infinity", Key(double.NegativeInfinity));
+
+        var single = new CacheKeyBuilder("M");
+        single.Append(BitConverter.Int32BitsToSingle(0x7FC00001));
+        single.Append(-0f);
+        single.Append(BitConverter.Int16BitsToHalf(0x7E01));
+        Assert.Equal("M:NaN(7fc00001):-0:NaN(7e01)", single.ToString());
+
+        static string Key(double value)
+        {
+            var builder = new CacheKeyBuilder("M");
+            builder.Append(value);
+            return builder.ToString();
+        }
+    }
+
+    [Fact]
+    public void Dates_keep_their_kind_and_offsets()
+    {
+        var builder = new CacheKeyBuilder("M");
+        builder.Append(new DateTime(2024, 3, 31, 1, 30, 0, DateTimeKind.Utc));
+        builder.Append(new DateTime(2024, 3, 31, 1, 30, 0, DateTimeKind.Unspecified));
+        builder.Append(new DateTimeOffset(2024, 3, 31, 12, 0, 0, TimeSpan.Zero));
+        builder.Append(new DateTimeOffset(2024, 3, 31, 15, 0, 0, TimeSpan.FromHours(3)));
+        Assert.Equal(
+            @"M:2024-03-31T01\:30\:00.0000000Z:2024-03-31T01\:30\:00.0000000:2024-03-31T12\:00\:00.0000000+00\:00:2024-03-31T15\:00\:00.0000000+03\:00",
+            builder.ToString());
+    }
+
+    [Theory]
+    [InlineData("red\tshoes", @"M:red\u0009shoes")]
+    [InlineData("\0", @"M:\u0000")]
+    [InlineData("a\u001Fb\u007F\u009F", @"M:a\u001fb\u007f\u009f")]
+    public void Control_characters_are_escaped_because_HybridCache_refuses_them(string value, string expected)
+    {
+        var builder = new CacheKeyBuilder("M");
+        builder.Append(value);
+        Assert.Equal(expected, builder.ToString());
+    }
+
+    [Fact]
+    public async Task String_keys_of_every_char_class_are_accepted_by_HybridCache_and_never_collide()
+    {
+        var seed = Random.Shared.Next();
+        var random = new Random(seed);
+        using var services = new ServiceCollection().AddHybridCache().Services.BuildServiceProvider();
+        var hybrid = services.GetRequiredService<HybridCache>();
+        var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var value = KeyValues.String(random);
+            var builder = new CacheKeyBuilder("M");
+            builder.Append(value);
+            var key = builder.ToString();
+            if (keys.TryGetValue(key, out var earlier))
+            {
+                Assert.True(earlier == value, $"seed {seed}: '{earlier}' and '{value}' share the key '{key}'");
+                continue;
+            }
+
+            keys.Add(key, value);
+
+            // The real HybridCache runs the factory again for every call with a key it refuses.
+            var runs = 0;
+            for (var call = 0; call < 2; call++)
+            {
+                await hybrid.GetOrCreateAsync(key, ct => { runs++; return ValueTask.FromResult(1); });
+            }
+
+            Assert.True(runs == 1, $"seed {seed}: HybridCache refused the key '{key}' of '{value}'");
         }
     }
 
