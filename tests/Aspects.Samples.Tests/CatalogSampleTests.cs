@@ -47,7 +47,10 @@ public sealed partial class CatalogSampleTests
         // NativeAOT build needs them: the sample removes HybridCache's reflection fallback, so a cached type missing
         // from the context fails here under JIT too (no l2 hits, l2 errors).
         await using var redis = await RedisServer.StartNewAsync();
-        await using var sample = SampleProcess.Start("CatalogSample", "--seconds", "1", "--redis", redis.ConnectionString);
+        // Three seconds, not one: an l2 hit needs a product loaded on one node to be asked for on the other before the
+        // next price change evicts it, and a loaded machine (JIT, two runtimes starting) spends most of a first second
+        // on warm-up; one second gave no l2 hit at all on a machine at load 25.
+        await using var sample = SampleProcess.Start("CatalogSample", "--seconds", "3", "--redis", redis.ConnectionString);
 
         await sample.WaitForExitAsync(Timeout);
 
