@@ -267,12 +267,22 @@ public abstract class AspectRateLimiter : RateLimiter
     {
         if (disposing)
         {
-            // Ends every wait in progress (DelayAsync). The source is not disposed: waits still link to its token.
-            _disposal.Cancel();
+            EndWaits();
         }
 
         base.Dispose(disposing);
     }
+
+    /// <inheritdoc />
+    protected override ValueTask DisposeAsyncCore()
+    {
+        // RateLimiter.DisposeAsync calls this, then Dispose(false).
+        EndWaits();
+        return base.DisposeAsyncCore();
+    }
+
+    // Ends every wait in progress (DelayAsync). The source is not disposed: waits may still link to its token.
+    private void EndWaits() => _disposal.Cancel();
 
     private RateLimitLease Lease(PermitResult result)
     {

@@ -27,7 +27,7 @@ namespace Aspects.RateLimiting;
 /// <para>
 /// <see cref="AspectRateLimiter.Reconfigure"/> (a reloaded policy) swaps in a new state with the new rate and
 /// capacity, carrying over the permits on hand (capped at the new burst); waiters already in line finish on the
-/// old schedule.
+/// old schedule, and the permits promised to them are a debt the new state pays off before it admits anyone.
 /// </para>
 /// </remarks>
 public sealed class TokenBucket : AspectRateLimiter
@@ -87,8 +87,10 @@ public sealed class TokenBucket : AspectRateLimiter
             var old = Volatile.Read(ref _state);
 
             // Take what the old state holds so a caller still using it cannot spend the same permits twice.
+            // Permits on hand carry over (capped at the new burst); permits already promised to waiters carry over
+            // as a debt the new rate pays off first, so the two schedules together never admit more than allowed.
             var onHand = old.Drain(now);
-            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, Math.Min(burst, onHand)));
+            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, onHand > 0 ? Math.Min(burst, onHand) : onHand));
         }
 
         return true;
@@ -109,6 +111,7 @@ public sealed class TokenBucket : AspectRateLimiter
         private int _freedCount;
         private long _issued;
 
+        // initialPermits: the permits on hand at creation, at most burst; negative for permits owed to earlier waiters.
         public State(double permitsPerSecond, int burst, TimeProvider timeProvider, long now, double initialPermits)
         {
             int exponent = Math.Min(
@@ -120,7 +123,7 @@ public sealed class TokenBucket : AspectRateLimiter
             _capacityUnits = burst * _unitsPerPermit;
             _timestampFrequency = timeProvider.TimestampFrequency;
             _created = now;
-            _issued = -Math.Min(_capacityUnits, (long)Math.Floor(Math.Max(0, initialPermits) * _unitsPerPermit));
+            _issued = -Math.Min(_capacityUnits, (long)Math.Floor(initialPermits * _unitsPerPermit));
         }
 
         public int AvailablePermits(long now)
@@ -196,7 +199,10 @@ public sealed class TokenBucket : AspectRateLimiter
             }
         }
 
-        /// <summary>Takes every permit on hand (none are left for late callers) and says how many that was.</summary>
+        /// <summary>
+        /// Takes every permit on hand (none are left for late callers) and says how many that was; when waiters
+        /// hold reservations beyond what the clock has produced, takes nothing and returns minus those permits.
+        /// </summary>
         public double Drain(long now)
         {
             while (true)
@@ -206,7 +212,7 @@ public sealed class TokenBucket : AspectRateLimiter
                 var start = Math.Max(issued, produced - _capacityUnits);
                 if (start >= produced)
                 {
-                    return 0;
+                    return -(double)(start - produced) / _unitsPerPermit;
                 }
 
                 if (Interlocked.CompareExchange(ref _issued, produced, issued) == issued)
