@@ -27,7 +27,7 @@ namespace Aspects.RateLimiting;
 /// <para>
 /// <see cref="AspectRateLimiter.Reconfigure"/> (a reloaded policy) swaps in a new state with the new rate and
 /// capacity, carrying over the permits on hand (capped at the new burst); waiters already in line finish on the
-/// old schedule, and the permits promised to them are a debt the new state pays off before it admits anyone.
+/// old schedule, and the new state admits nobody before the last of them is due (it starts empty then).
 /// </para>
 /// </remarks>
 public sealed class TokenBucket : AspectRateLimiter
@@ -87,10 +87,11 @@ public sealed class TokenBucket : AspectRateLimiter
             var old = Volatile.Read(ref _state);
 
             // Take what the old state holds so a caller still using it cannot spend the same permits twice.
-            // Permits on hand carry over (capped at the new burst); permits already promised to waiters carry over
-            // as a debt the new rate pays off first, so the two schedules together never admit more than allowed.
-            var onHand = old.Drain(now);
-            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, onHand > 0 ? Math.Min(burst, onHand) : onHand));
+            // Permits on hand carry over (capped at the new burst). While waiters hold reservations, the new state
+            // produces nothing until the last of them is due, and starts empty then: the two schedules never overlap.
+            var (onHand, busySeconds) = old.Drain(now);
+            var initial = busySeconds > 0 ? -busySeconds * permitsPerSecond : Math.Min(burst, onHand);
+            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, initial));
         }
 
         return true;
@@ -111,7 +112,8 @@ public sealed class TokenBucket : AspectRateLimiter
         private int _freedCount;
         private long _issued;
 
-        // initialPermits: the permits on hand at creation, at most burst; negative for permits owed to earlier waiters.
+        // initialPermits: the permits on hand at creation, at most burst; negative: the units the clock must produce
+        // before the bucket starts filling (the time earlier waiters still hold).
         public State(double permitsPerSecond, int burst, TimeProvider timeProvider, long now, double initialPermits)
         {
             int exponent = Math.Min(
@@ -201,9 +203,10 @@ public sealed class TokenBucket : AspectRateLimiter
 
         /// <summary>
         /// Takes every permit on hand (none are left for late callers) and says how many that was; when waiters
-        /// hold reservations beyond what the clock has produced, takes nothing and returns minus those permits.
+        /// hold reservations beyond what the clock has produced, takes nothing and says how long until the last of
+        /// them is due, in seconds.
         /// </summary>
-        public double Drain(long now)
+        public (double OnHand, double BusySeconds) Drain(long now)
         {
             while (true)
             {
@@ -212,12 +215,12 @@ public sealed class TokenBucket : AspectRateLimiter
                 var start = Math.Max(issued, produced - _capacityUnits);
                 if (start >= produced)
                 {
-                    return -(double)(start - produced) / _unitsPerPermit;
+                    return (0, (start - produced) / _unitsPerSecond);
                 }
 
                 if (Interlocked.CompareExchange(ref _issued, produced, issued) == issued)
                 {
-                    return (double)(produced - start) / _unitsPerPermit;
+                    return ((double)(produced - start) / _unitsPerPermit, 0);
                 }
             }
         }

@@ -95,7 +95,7 @@ public class TokenBucketEdgeTests
     }
 
     [Fact]
-    public async Task Reconfiguring_while_callers_wait_counts_their_permits_against_the_new_rate()
+    public async Task Reconfiguring_while_callers_wait_admits_nobody_new_before_the_last_of_them_is_due()
     {
         var bucket = new TokenBucket("reconfigure", 1, 1, _time);
         await bucket.AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
@@ -103,13 +103,14 @@ public class TokenBucketEdgeTests
 
         Assert.True(bucket.Reconfigure(10, 1));
 
-        // Three permits are promised (due at 1, 2, 3 s on the old schedule): at 10/s the new state owes them for
-        // 0.3 s, and admits nobody before.
-        _time.Advance(TimeSpan.FromMilliseconds(299));
-        Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
-        _time.Advance(TimeSpan.FromMilliseconds(101));
-        bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        // Three permits are promised (due at 1, 2, 3 s on the old schedule); the new rate starts empty at 3 s, so
+        // the old and the new schedule never admit at the same time (10/s on top of the waiters would exceed both).
         _time.Advance(TimeSpan.FromSeconds(3));
         await Task.WhenAll(waiters).WaitAsync(Bound);
+        Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Throws<RateLimitRejectedException>(() => bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        bucket.Acquire(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
     }
 }
