@@ -130,6 +130,12 @@ public abstract class AspectRateLimiter : RateLimiter
             return ValueTask.FromException(new ObjectDisposedException(GetType().FullName));
         }
 
+        if (TryTakeAvailable(1))
+        {
+            RecordAcquired(false);
+            return default;
+        }
+
         var pending = TakePermitsAsync(1, mode, maxWait, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
@@ -193,6 +199,15 @@ public abstract class AspectRateLimiter : RateLimiter
     protected abstract ValueTask<PermitResult> TakePermitsAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The fast path of both APIs: takes <paramref name="permitCount"/> permits (1 to <see cref="Burst"/>) if they
+    /// are available right now, without waiting, allocating or a round trip. <see langword="false"/> hands the
+    /// request to <see cref="TakePermitsAsync"/>, which decides everything else; the default always does.
+    /// </summary>
+    /// <param name="permitCount">How many permits, validated.</param>
+    /// <returns>Whether the permits were taken.</returns>
+    protected virtual bool TryTakeAvailable(int permitCount) => false;
+
+    /// <summary>
     /// Waits <paramref name="delay"/> on <see cref="TimeProvider"/>, rounded up to whole milliseconds (timers
     /// count milliseconds: a shorter wait would end at once, early, and a loop around it would spin).
     /// </summary>
@@ -237,6 +252,12 @@ public abstract class AspectRateLimiter : RateLimiter
     {
         ValidatePermitCount(permitCount);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (permitCount > 0 && TryTakeAvailable(permitCount))
+        {
+            Interlocked.Increment(ref _successfulLeases);
+            return AspectRateLimitLease.Acquired;
+        }
+
         var pending = TakePermitsAsync(permitCount, RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
 
         // Only distributed limiters may not complete at once (a network round trip); RateLimiter's API is synchronous.

@@ -75,6 +75,11 @@ public sealed class TokenBucket : AspectRateLimiter
     }
 
     /// <inheritdoc />
+    /// <remarks>One clock read and one compare-and-swap.</remarks>
+    protected override bool TryTakeAvailable(int permitCount) =>
+        Volatile.Read(ref _state).TryTake(permitCount, TimeProvider.GetTimestamp());
+
+    /// <inheritdoc />
     protected override ValueTask<PermitResult> TakePermitsAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken) =>
         Volatile.Read(ref _state).Take(this, permitCount, mode, maxWait, cancellationToken);
 
@@ -163,7 +168,7 @@ public sealed class TokenBucket : AspectRateLimiter
                 if (end <= produced && (permitCount > 0 || start + _unitsPerPermit <= produced))
                 {
                     // Zero permits take nothing, once a permit is there for the next caller in line.
-                    if (permitCount == 0 || Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+                    if (permitCount == 0 || TryTake(permitCount, now))
                     {
                         return new ValueTask<PermitResult>(PermitResult.Acquired);
                     }
@@ -197,6 +202,28 @@ public sealed class TokenBucket : AspectRateLimiter
                 if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
                 {
                     return new ValueTask<PermitResult>(WaitForAsync(owner, end, cost, cancellationToken));
+                }
+            }
+        }
+
+        /// <summary>Takes <paramref name="permitCount"/> permits if the clock has produced them by <paramref name="now"/>.</summary>
+        public bool TryTake(long permitCount, long now)
+        {
+            var cost = permitCount * _unitsPerPermit;
+            var produced = Produced(now);
+            while (true)
+            {
+                var issued = Volatile.Read(ref _issued);
+                // A full bucket does not keep collecting: anything older than the capacity is gone.
+                var end = Math.Max(issued, produced - _capacityUnits) + cost;
+                if (end > produced)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+                {
+                    return true;
                 }
             }
         }
