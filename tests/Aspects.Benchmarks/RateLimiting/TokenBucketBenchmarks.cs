@@ -65,7 +65,7 @@ public partial class TokenBucketBenchmarks
     public ValueTask<int> WrapperAsync() => LimitedAsync(1);
 
     [Benchmark(Description = "Direct call, async (no aspect)")]
-    public ValueTask<int> DirectAsync() => LimitedAsyncCore(1);
+    public ValueTask<int> DirectAsync() => LimitedCoreAsync(1);
 
     [RateLimited(Name = "benchmark", PermitsPerSecond = Rate, Burst = Burst, Mode = RateLimitMode.Reject)]
     public partial int Limited(int id);
@@ -75,5 +75,5 @@ public partial class TokenBucketBenchmarks
 
     private int LimitedCore(int id) => id + 41;
 
-    private ValueTask<int> LimitedAsyncCore(int id) => new(id + 41);
+    private ValueTask<int> LimitedCoreAsync(int id) => new(id + 41);
 }
