@@ -35,6 +35,11 @@ namespace Aspects.Redis.RateLimiting;
 /// results: <c>returned</c>, <c>held</c> as a freed slot, <c>lapsed</c> when there was nothing left to give back).
 /// </para>
 /// <para>
+/// The two Lua scripts (and why they never admit more than the burst) are in <see cref="RedisTokenBucketScripts"/>.
+/// Waits are rounded up to whole milliseconds, so nobody starts before the slot Redis gave it. Disposing the
+/// limiter ends every wait at once (see <see cref="AspectRateLimiter"/>) and gives those reservations back.
+/// </para>
+/// <para>
 /// While Redis is unreachable, calls follow the configured <see cref="RateLimitFailureMode"/>; the first
 /// failure of an outage is logged as a warning, the recovery as information, and every failure is counted
 /// in <c>aspects.ratelimit.redis_errors</c>.
