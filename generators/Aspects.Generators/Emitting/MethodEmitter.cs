@@ -99,10 +99,10 @@ internal static class MethodEmitter
             RetryEmitter.EmitPolicyMember(writer, model, retryPolicy);
         }
 
-        if (model.RateLimit is { Policy: not null } rateLimitPolicy)
+        if (model.RateLimit is { } rateLimit)
         {
             writer.Line();
-            RateLimitEmitter.EmitPolicyMember(writer, model, rateLimitPolicy);
+            RateLimitEmitter.EmitMembers(writer, model, rateLimit);
         }
 
         for (var i = 0; i < model.ContainingTypes.Count; i++)

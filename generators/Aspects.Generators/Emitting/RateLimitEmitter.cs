@@ -17,10 +17,10 @@ internal static class RateLimitEmitter
                 + "\" (defaults: " + values + "; " + wait + " when empty). Every attempt pays a permit.";
     }
 
+    // The method's RateLimitDefinition remembers its limiter: a field read instead of a lookup by name per call.
+    // The callers pass the RateLimitModel too; the definition field already carries its values.
     public static string Limiter(MethodModel model, RateLimitModel rateLimit, string runtime) =>
-        runtime + ".RateLimiters.GetOrCreate(" + SymbolDisplay.FormatLiteral(rateLimit.Name, quote: true) + ", "
-        + (rateLimit.Policy is null ? rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.Burst) : BindingName(model))
-        + ", global::Aspects.RateLimitScope." + rateLimit.Scope + ")";
+        DefinitionName(model) + ".Limiter(" + runtime + ")";
 
     public static string AcquireAsync(MethodModel model, RateLimitModel rateLimit, string limiter, string runtime, string? token) =>
         rateLimit.Policy is null
@@ -32,13 +32,32 @@ internal static class RateLimitEmitter
             ? limiter + ".Acquire(" + Arguments(rateLimit, token) + ")"
             : BindingName(model) + ".Acquire(" + limiter + ", " + runtime + ", " + RetryEmitter.Token(token) + ")";
 
-    /// <summary>The static field binding a method with <c>[RateLimited(Policy = ...)]</c> to its policy.</summary>
-    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RateLimitModel rateLimit) =>
-        MethodEmitter.EmitPolicyBinding(writer, "RateLimitPolicyBinding", BindingName(model), rateLimit.Policy!,
-            "new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.ConfiguredBurst)
-            + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + ")");
+    /// <summary>
+    /// The static fields of a <c>[RateLimited]</c> method: its bucket definition and, with <c>Policy = ...</c>,
+    /// the policy binding it reads (declared first: static fields initialize in order).
+    /// </summary>
+    public static void EmitMembers(SourceWriter writer, MethodModel model, RateLimitModel rateLimit)
+    {
+        var name = SymbolDisplay.FormatLiteral(rateLimit.Name, quote: true);
+        var scope = "global::Aspects.RateLimitScope." + rateLimit.Scope;
+        if (rateLimit.Policy is not null)
+        {
+            MethodEmitter.EmitPolicyBinding(writer, "RateLimitPolicyBinding", BindingName(model), rateLimit.Policy,
+                "new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.ConfiguredBurst)
+                + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + ")");
+            writer.Line();
+        }
+
+        writer.Line(MethodEmitter.GeneratedCodeAttribute);
+        writer.Line("private static readonly global::Aspects.RateLimiting.RateLimitDefinition " + DefinitionName(model) + " = new("
+            + name + ", "
+            + (rateLimit.Policy is null ? rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.Burst) : BindingName(model))
+            + ", " + scope + ");");
+    }
 
     private static string BindingName(MethodModel model) => "__aspectsRateLimitPolicy_" + model.MemberSuffix;
+
+    private static string DefinitionName(MethodModel model) => "__aspectsRateLimit_" + model.MemberSuffix;
 
     private static string Arguments(RateLimitModel rateLimit, string? token) =>
         "global::Aspects.RateLimitMode." + rateLimit.Mode + ", global::System.TimeSpan.FromMilliseconds("

@@ -10,8 +10,16 @@ namespace Aspects.RateLimiting;
 /// Polly pipeline.
 /// </summary>
 /// <remarks>
-/// Implementations override <see cref="AcquireCoreAsync"/>; this class validates arguments, records the
+/// <para>
+/// Implementations override <see cref="TakePermitsAsync"/>; this class validates arguments, records the
 /// <c>aspects.ratelimit.*</c> metrics and maps the <see cref="RateLimiter"/> API onto it.
+/// </para>
+/// <para>
+/// Disposal follows the <see cref="RateLimiter"/> contract (System.Threading.RateLimiting): callers waiting at
+/// that moment end at once (a failed lease through the <see cref="RateLimiter"/> API, an
+/// <see cref="ObjectDisposedException"/> through <see cref="AcquireAsync(RateLimitMode, TimeSpan, CancellationToken)"/>),
+/// nothing is admitted afterwards, and every later call throws <see cref="ObjectDisposedException"/>.
+/// </para>
 /// </remarks>
 public abstract class AspectRateLimiter : RateLimiter
 {
@@ -25,6 +33,8 @@ public abstract class AspectRateLimiter : RateLimiter
     private const string Waited = "waited";
     private const string Rejected = "rejected";
 
+    private readonly CancellationTokenSource _disposal = new();
+    private readonly CancellationToken _disposed;
     private long _successfulLeases;
     private long _failedLeases;
 
@@ -42,6 +52,7 @@ public abstract class AspectRateLimiter : RateLimiter
         PermitsPerSecond = permitsPerSecond;
         Burst = burst;
         TimeProvider = timeProvider;
+        _disposed = _disposal.Token;
     }
 
     /// <summary>The bucket name (the <c>aspects.limiter</c> metric tag).</summary>
@@ -61,9 +72,11 @@ public abstract class AspectRateLimiter : RateLimiter
     /// <param name="burst">The new capacity: at least 1.</param>
     /// <returns><see langword="false"/> when this kind of limiter cannot change (it keeps its values).</returns>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
+    /// <exception cref="ObjectDisposedException">The limiter is disposed.</exception>
     public bool Reconfigure(double permitsPerSecond, int burst)
     {
         RateLimiterRegistry.Validate(Name, permitsPerSecond, burst);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!ReconfigureCore(permitsPerSecond, burst))
         {
             return false;
@@ -83,6 +96,9 @@ public abstract class AspectRateLimiter : RateLimiter
     /// <summary>The clock waits are measured and done on.</summary>
     protected TimeProvider TimeProvider { get; }
 
+    /// <summary>Whether <see cref="RateLimiter.Dispose()"/> has run.</summary>
+    protected bool IsDisposed => _disposed.IsCancellationRequested;
+
     /// <summary>
     /// Takes one permit. Completes synchronously, without allocating, when a permit is available.
     /// </summary>
@@ -95,6 +111,7 @@ public abstract class AspectRateLimiter : RateLimiter
     /// <returns>A task that completes when the permit is taken.</returns>
     /// <exception cref="RateLimitRejectedException">No permit within the allowed wait (the task faults with it).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the task is cancelled).</exception>
+    /// <exception cref="ObjectDisposedException">The limiter is (or, while the caller waited, was) disposed.</exception>
     public ValueTask AcquireAsync(RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         if (maxWait < TimeSpan.Zero && maxWait != Timeout.InfiniteTimeSpan)
@@ -108,27 +125,35 @@ public abstract class AspectRateLimiter : RateLimiter
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        ValueTask<bool> pending;
-        try
+        if (IsDisposed)
         {
-            pending = AcquireCoreAsync(1, mode, maxWait, cancellationToken);
-        }
-        catch (RateLimitRejectedException e)
-        {
-            RecordRejected();
-            if (AspectsTelemetry.ActivitySource.HasListeners())
-            {
-                TraceRejection(e);
-            }
-
-            return ValueTask.FromException(e);
+            return ValueTask.FromException(new ObjectDisposedException(GetType().FullName));
         }
 
+        if (TryTakeAvailable(1))
+        {
+            RecordAcquired(false);
+            return default;
+        }
+
+        var pending = TakePermitsAsync(1, mode, maxWait, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
-            // The hot path: no await, no allocation; GetResult() also releases a pooled IValueTaskSource.
-            RecordAcquired(pending.Result);
-            return default;
+            // The hot path: no await, no allocation; Result also releases a pooled IValueTaskSource.
+            var result = pending.Result;
+            if (result.IsAcquired)
+            {
+                RecordAcquired(result.Waited);
+                return default;
+            }
+
+            var rejection = Rejection(result);
+            if (AspectsTelemetry.ActivitySource.HasListeners())
+            {
+                TraceRejection(rejection);
+            }
+
+            return ValueTask.FromException(rejection);
         }
 
         return AwaitAcquisitionAsync(pending, TimeProvider.GetTimestamp());
@@ -143,6 +168,7 @@ public abstract class AspectRateLimiter : RateLimiter
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="RateLimitRejectedException">No permit within the allowed wait.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The limiter is (or, while the caller waited, was) disposed.</exception>
     public void Acquire(RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var pending = AcquireAsync(mode, maxWait, cancellationToken);
@@ -157,62 +183,144 @@ public abstract class AspectRateLimiter : RateLimiter
     }
 
     /// <summary>
-    /// Takes <paramref name="permitCount"/> permits, waiting when <paramref name="mode"/> allows it.
-    /// Complete synchronously when the permits are available at once; throw (or fault with)
-    /// <see cref="RateLimitRejectedException"/> when they cannot be had within <paramref name="maxWait"/>.
+    /// Takes <paramref name="permitCount"/> permits, waiting when <paramref name="mode"/> allows it. Complete
+    /// synchronously when the answer is known at once (permits available, or rejected); return
+    /// <see cref="PermitResult.Rejected"/> when they cannot be had within <paramref name="maxWait"/> (never throw
+    /// for that). While waiting, use <see cref="DelayAsync"/> so that disposal ends the wait.
     /// </summary>
-    /// <param name="permitCount">How many permits, 0 to <see cref="Burst"/>. 0 succeeds when nobody is waiting and a permit is available, and takes nothing.</param>
+    /// <param name="permitCount">
+    /// How many permits, 0 to <see cref="Burst"/>. 0 takes nothing: it succeeds once a permit is available to the
+    /// next caller in line (at once, or after waiting for one in <see cref="RateLimitMode.Wait"/> mode).
+    /// </param>
     /// <param name="mode">Wait or reject.</param>
     /// <param name="maxWait">The longest wait in <see cref="RateLimitMode.Wait"/> mode (zero or more, or infinite).</param>
-    /// <param name="cancellationToken">Cancels this caller's wait.</param>
-    /// <returns><see langword="true"/> when the caller had to wait, <see langword="false"/> when the permits were there at once.</returns>
-    protected abstract ValueTask<bool> AcquireCoreAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken);
+    /// <param name="cancellationToken">Cancels this caller's wait (the task is cancelled; the reservation is given back).</param>
+    /// <returns>The outcome; a wait ended by disposal faults with <see cref="ObjectDisposedException"/>.</returns>
+    protected abstract ValueTask<PermitResult> TakePermitsAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The fast path of both APIs: takes <paramref name="permitCount"/> permits (1 to <see cref="Burst"/>) if they
+    /// are available right now, without waiting, allocating or a round trip. <see langword="false"/> hands the
+    /// request to <see cref="TakePermitsAsync"/>, which decides everything else; the default always does.
+    /// </summary>
+    /// <param name="permitCount">How many permits, validated.</param>
+    /// <returns>Whether the permits were taken.</returns>
+    protected virtual bool TryTakeAvailable(int permitCount) => false;
+
+    /// <summary>
+    /// Waits <paramref name="delay"/> on <see cref="TimeProvider"/>, rounded up to whole milliseconds (timers
+    /// count milliseconds: a shorter wait would end at once, early, and a loop around it would spin).
+    /// </summary>
+    /// <param name="delay">How long; zero or more.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the time has come.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The limiter was disposed before the wait ended.</exception>
+    protected async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var milliseconds = (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed))
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, milliseconds)), TimeProvider, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        // A wait that ends as the limiter is disposed admits nothing.
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+    }
 
     /// <inheritdoc />
-    public override RateLimiterStatistics? GetStatistics() => new()
+    /// <exception cref="ObjectDisposedException">The limiter is disposed.</exception>
+    public override RateLimiterStatistics? GetStatistics()
     {
-        TotalSuccessfulLeases = Interlocked.Read(ref _successfulLeases),
-        TotalFailedLeases = Interlocked.Read(ref _failedLeases),
-    };
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new()
+        {
+            TotalSuccessfulLeases = Interlocked.Read(ref _successfulLeases),
+            TotalFailedLeases = Interlocked.Read(ref _failedLeases),
+        };
+    }
 
     /// <inheritdoc />
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         ValidatePermitCount(permitCount);
-        try
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (permitCount > 0 && TryTakeAvailable(permitCount))
         {
-            var pending = AcquireCoreAsync(permitCount, RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
-            if (!pending.IsCompletedSuccessfully)
-            {
-                // Only distributed limiters get here (a network round trip); RateLimiter's API is synchronous.
-                pending.AsTask().GetAwaiter().GetResult();
-            }
-
             Interlocked.Increment(ref _successfulLeases);
             return AspectRateLimitLease.Acquired;
         }
-        catch (RateLimitRejectedException e)
-        {
-            Interlocked.Increment(ref _failedLeases);
-            return new AspectRateLimitLease(false, e.RetryAfter);
-        }
+
+        var pending = TakePermitsAsync(permitCount, RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+
+        // Only distributed limiters may not complete at once (a network round trip); RateLimiter's API is synchronous.
+        return Lease(pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult());
     }
 
     /// <inheritdoc />
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         ValidatePermitCount(permitCount);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        PermitResult result;
         try
         {
-            await AcquireCoreAsync(permitCount, RateLimitMode.Wait, RateLimiterApiMaxWait, cancellationToken).ConfigureAwait(false);
+            result = await TakePermitsAsync(permitCount, RateLimitMode.Wait, RateLimiterApiMaxWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (IsDisposed)
+        {
+            // The RateLimiter contract: a request queued when the limiter is disposed completes with a failed lease.
+            result = PermitResult.Rejected(null);
+        }
+
+        return Lease(result);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            EndWaits();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask DisposeAsyncCore()
+    {
+        // RateLimiter.DisposeAsync calls this, then Dispose(false).
+        EndWaits();
+        return base.DisposeAsyncCore();
+    }
+
+    // Ends every wait in progress (DelayAsync). The source is not disposed: waits may still link to its token.
+    private void EndWaits() => _disposal.Cancel();
+
+    private RateLimitLease Lease(PermitResult result)
+    {
+        if (result.IsAcquired)
+        {
             Interlocked.Increment(ref _successfulLeases);
             return AspectRateLimitLease.Acquired;
         }
-        catch (RateLimitRejectedException e)
-        {
-            Interlocked.Increment(ref _failedLeases);
-            return new AspectRateLimitLease(false, e.RetryAfter);
-        }
+
+        Interlocked.Increment(ref _failedLeases);
+        return new AspectRateLimitLease(false, result.RetryAfter);
+    }
+
+    private RateLimitRejectedException Rejection(PermitResult result)
+    {
+        RecordRejected();
+        return result.Failure ?? new RateLimitRejectedException(Name, result.RetryAfter);
     }
 
     private void ValidatePermitCount(int permitCount)
@@ -224,33 +332,35 @@ public abstract class AspectRateLimiter : RateLimiter
         }
     }
 
-    private async ValueTask AwaitAcquisitionAsync(ValueTask<bool> pending, long started)
+    private async ValueTask AwaitAcquisitionAsync(ValueTask<PermitResult> pending, long started)
     {
         // Only acquisitions that did not complete at once get here (a wait, or a distributed limiter's round trip).
         using var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity() : null;
-        bool waited;
+        PermitResult result;
         try
         {
-            waited = await pending.ConfigureAwait(false);
-        }
-        catch (RateLimitRejectedException e)
-        {
-            RecordRejected();
-            if (activity is not null)
-            {
-                activity.SetTag(RateLimitMetrics.ResultTag, Rejected);
-                TelemetryTags.SetError(activity, e);
-            }
-
-            throw;
+            result = await pending.ConfigureAwait(false);
         }
         catch (Exception e) when (activity is not null)
         {
-            // Cancellation (or a limiter's own failure): the span says why it ended.
+            // Cancellation, disposal (or a limiter's own failure): the span says why it ended.
             TelemetryTags.SetError(activity, e);
             throw;
         }
 
+        if (!result.IsAcquired)
+        {
+            var rejection = Rejection(result);
+            if (activity is not null)
+            {
+                activity.SetTag(RateLimitMetrics.ResultTag, Rejected);
+                TelemetryTags.SetError(activity, rejection);
+            }
+
+            throw rejection;
+        }
+
+        var waited = result.Waited;
         activity?.SetTag(RateLimitMetrics.ResultTag, waited ? Waited : Acquired);
         RecordAcquired(waited);
         if (waited)

@@ -17,15 +17,17 @@ namespace Aspects.RateLimiting;
 /// </para>
 /// <para>
 /// A caller that may wait reserves its permits at once by moving <c>_issued</c> past <c>produced</c>,
-/// then sleeps until the clock has produced them. Reservations are ordered by the compare-and-swap, so
+/// then sleeps until the clock has produced them (timers count whole milliseconds, so a wait is rounded up to
+/// the next one: never early, never a busy loop). Reservations are ordered by the compare-and-swap, so
 /// waiters are served first come, first served. A cancelled waiter gives its reservation back: the last one in
-/// line moves the tail back; one with others behind it leaves its slot to the next caller who would wait (who thus
-/// overtakes the waiters behind that slot), so a cancellation never lets the bucket admit more than its burst.
+/// line moves the tail back; one with others behind it leaves its slot to the next caller who would wait longer
+/// (who thus overtakes the waiters behind that slot, even when its own turn at the tail would be past its maximum
+/// wait), so a cancellation never lets the bucket admit more than its burst. The Redis bucket does the same.
 /// </para>
 /// <para>
 /// <see cref="AspectRateLimiter.Reconfigure"/> (a reloaded policy) swaps in a new state with the new rate and
 /// capacity, carrying over the permits on hand (capped at the new burst); waiters already in line finish on the
-/// old schedule.
+/// old schedule, and the new state admits nobody before the last of them is due (it starts empty then).
 /// </para>
 /// </remarks>
 public sealed class TokenBucket : AspectRateLimiter
@@ -38,7 +40,6 @@ public sealed class TokenBucket : AspectRateLimiter
 
     private readonly Lock _reconfiguring = new();
     private State _state;
-    private bool _disposed;
 
     /// <summary>Creates a full bucket.</summary>
     /// <param name="name">The bucket name.</param>
@@ -74,11 +75,13 @@ public sealed class TokenBucket : AspectRateLimiter
     }
 
     /// <inheritdoc />
-    protected override ValueTask<bool> AcquireCoreAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return Volatile.Read(ref _state).Acquire(Name, TimeProvider, permitCount, mode, maxWait, cancellationToken);
-    }
+    /// <remarks>One clock read and one compare-and-swap.</remarks>
+    protected override bool TryTakeAvailable(int permitCount) =>
+        Volatile.Read(ref _state).TryTake(permitCount, TimeProvider.GetTimestamp());
+
+    /// <inheritdoc />
+    protected override ValueTask<PermitResult> TakePermitsAsync(int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _state).Take(this, permitCount, mode, maxWait, cancellationToken);
 
     /// <inheritdoc />
     protected override bool ReconfigureCore(double permitsPerSecond, int burst)
@@ -89,18 +92,14 @@ public sealed class TokenBucket : AspectRateLimiter
             var old = Volatile.Read(ref _state);
 
             // Take what the old state holds so a caller still using it cannot spend the same permits twice.
-            var onHand = old.Drain(now);
-            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, Math.Min(burst, onHand)));
+            // Permits on hand carry over (capped at the new burst). While waiters hold reservations, the new state
+            // produces nothing until the last of them is due, and starts empty then: the two schedules never overlap.
+            var (onHand, busySeconds) = old.Drain(now);
+            var initial = busySeconds > 0 ? -busySeconds * permitsPerSecond : Math.Min(burst, onHand);
+            Volatile.Write(ref _state, new State(permitsPerSecond, burst, TimeProvider, now, initial));
         }
 
         return true;
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        _disposed = true;
-        base.Dispose(disposing);
     }
 
     /// <summary>One rate and capacity, and how far permits have been handed out under them.</summary>
@@ -118,6 +117,8 @@ public sealed class TokenBucket : AspectRateLimiter
         private int _freedCount;
         private long _issued;
 
+        // initialPermits: the permits on hand at creation, at most burst; negative: the units the clock must produce
+        // before the bucket starts filling (the time earlier waiters still hold).
         public State(double permitsPerSecond, int burst, TimeProvider timeProvider, long now, double initialPermits)
         {
             int exponent = Math.Min(
@@ -129,7 +130,7 @@ public sealed class TokenBucket : AspectRateLimiter
             _capacityUnits = burst * _unitsPerPermit;
             _timestampFrequency = timeProvider.TimestampFrequency;
             _created = now;
-            _issued = -Math.Min(_capacityUnits, (long)Math.Floor(Math.Max(0, initialPermits) * _unitsPerPermit));
+            _issued = -Math.Min(_capacityUnits, (long)Math.Floor(initialPermits * _unitsPerPermit));
         }
 
         public int AvailablePermits(long now)
@@ -151,10 +152,11 @@ public sealed class TokenBucket : AspectRateLimiter
             return reserved <= 0 ? 0 : (long)Math.Ceiling((double)reserved / _unitsPerPermit);
         }
 
-        public ValueTask<bool> Acquire(
-            string name, TimeProvider time, int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
+        public ValueTask<PermitResult> Take(
+            TokenBucket owner, int permitCount, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
         {
             var cost = permitCount * _unitsPerPermit;
+            var time = owner.TimeProvider;
             while (true)
             {
                 var now = time.GetTimestamp();
@@ -163,46 +165,75 @@ public sealed class TokenBucket : AspectRateLimiter
                 // A full bucket does not keep collecting: anything older than the capacity is gone.
                 var start = Math.Max(issued, produced - _capacityUnits);
                 var end = start + cost;
-                if (permitCount == 0)
+                if (end <= produced && (permitCount > 0 || start + _unitsPerPermit <= produced))
                 {
-                    if (start + _unitsPerPermit <= produced)
+                    // Zero permits take nothing, once a permit is there for the next caller in line.
+                    if (permitCount == 0 || TryTake(permitCount, now))
                     {
-                        return new ValueTask<bool>(false);
-                    }
-
-                    throw new RateLimitRejectedException(name, TimeUntil(start + _unitsPerPermit, now));
-                }
-
-                if (end <= produced)
-                {
-                    if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
-                    {
-                        return new ValueTask<bool>(false);
+                        return new ValueTask<PermitResult>(PermitResult.Acquired);
                     }
 
                     continue;
                 }
 
-                var wait = TimeUntil(end, now);
-                if (mode == RateLimitMode.Reject || (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait))
+                var due = permitCount == 0 ? start + _unitsPerPermit : end;
+                var wait = TimeUntil(due, now);
+                if (mode == RateLimitMode.Reject)
                 {
-                    throw new RateLimitRejectedException(name, wait);
+                    return new ValueTask<PermitResult>(PermitResult.Rejected(wait));
                 }
 
-                if (Volatile.Read(ref _freedCount) > 0 && TryTakeFreed(cost, produced) is { } freedEnd)
+                if (permitCount > 0 && Volatile.Read(ref _freedCount) > 0 && TryTakeFreed(cost, now, maxWait) is { } freedEnd)
                 {
-                    return new ValueTask<bool>(WaitForReservationAsync(time, freedEnd, cost, cancellationToken));
+                    return new ValueTask<PermitResult>(WaitForAsync(owner, freedEnd, cost, cancellationToken));
+                }
+
+                if (maxWait != Timeout.InfiniteTimeSpan && wait > maxWait)
+                {
+                    return new ValueTask<PermitResult>(PermitResult.Rejected(wait));
+                }
+
+                if (permitCount == 0)
+                {
+                    // Reserves nothing: waits until the permit after those already promised exists.
+                    return new ValueTask<PermitResult>(WaitForAsync(owner, due, 0, cancellationToken));
                 }
 
                 if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
                 {
-                    return new ValueTask<bool>(WaitForReservationAsync(time, end, cost, cancellationToken));
+                    return new ValueTask<PermitResult>(WaitForAsync(owner, end, cost, cancellationToken));
                 }
             }
         }
 
-        /// <summary>Takes every permit on hand (none are left for late callers) and says how many that was.</summary>
-        public double Drain(long now)
+        /// <summary>Takes <paramref name="permitCount"/> permits if the clock has produced them by <paramref name="now"/>.</summary>
+        public bool TryTake(long permitCount, long now)
+        {
+            var cost = permitCount * _unitsPerPermit;
+            var produced = Produced(now);
+            while (true)
+            {
+                var issued = Volatile.Read(ref _issued);
+                // A full bucket does not keep collecting: anything older than the capacity is gone.
+                var end = Math.Max(issued, produced - _capacityUnits) + cost;
+                if (end > produced)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _issued, end, issued) == issued)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Takes every permit on hand (none are left for late callers) and says how many that was; when waiters
+        /// hold reservations beyond what the clock has produced, takes nothing and says how long until the last of
+        /// them is due, in seconds.
+        /// </summary>
+        public (double OnHand, double BusySeconds) Drain(long now)
         {
             while (true)
             {
@@ -211,18 +242,21 @@ public sealed class TokenBucket : AspectRateLimiter
                 var start = Math.Max(issued, produced - _capacityUnits);
                 if (start >= produced)
                 {
-                    return 0;
+                    return (0, (start - produced) / _unitsPerSecond);
                 }
 
                 if (Interlocked.CompareExchange(ref _issued, produced, issued) == issued)
                 {
-                    return (double)(produced - start) / _unitsPerPermit;
+                    return ((double)(produced - start) / _unitsPerPermit, 0);
                 }
             }
         }
 
-        private async Task<bool> WaitForReservationAsync(TimeProvider time, long end, long cost, CancellationToken cancellationToken)
+        // Waits until the clock has produced `end` units; `cost` units reserved up to `end` are given back when
+        // the wait is cancelled or the bucket disposed (0 for a zero-permit wait, which reserved nothing).
+        private async Task<PermitResult> WaitForAsync(TokenBucket owner, long end, long cost, CancellationToken cancellationToken)
         {
+            var time = owner.TimeProvider;
             try
             {
                 while (true)
@@ -230,14 +264,16 @@ public sealed class TokenBucket : AspectRateLimiter
                     var now = time.GetTimestamp();
                     if (Produced(now) >= end)
                     {
-                        return true;
+                        ObjectDisposedException.ThrowIf(owner.IsDisposed, owner);
+                        return PermitResult.AcquiredAfterWait;
                     }
 
-                    // The wait is rounded up, and the loop re-checks, so nobody starts before its units exist.
-                    await Task.Delay(TimeUntil(end, now), time, cancellationToken).ConfigureAwait(false);
+                    // The wait is rounded up (to whole milliseconds, by DelayAsync), and the loop re-checks, so
+                    // nobody starts before its units exist and nobody spins.
+                    await owner.DelayAsync(TimeUntil(end, now), cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (cost > 0 && e is OperationCanceledException or ObjectDisposedException)
             {
                 GiveBack(end, cost, time.GetTimestamp());
                 throw;
@@ -280,11 +316,16 @@ public sealed class TokenBucket : AspectRateLimiter
             }
         }
 
-        /// <summary>Takes the earliest given-back slot of the same size that has not lapsed; its end, or null.</summary>
-        private long? TryTakeFreed(long cost, long produced)
+        /// <summary>
+        /// Takes the earliest given-back slot of the same size that has not lapsed and comes within
+        /// <paramref name="maxWait"/>; its end, or null. Every freed slot lies before the tail, so it is always
+        /// sooner than queueing.
+        /// </summary>
+        private long? TryTakeFreed(long cost, long now, TimeSpan maxWait)
         {
             lock (_freedLock)
             {
+                var produced = Produced(now);
                 _freed.RemoveAll(f => f.End <= produced);
                 var best = -1;
                 for (var i = 0; i < _freed.Count; i++)
@@ -296,7 +337,7 @@ public sealed class TokenBucket : AspectRateLimiter
                 }
 
                 long? end = null;
-                if (best >= 0)
+                if (best >= 0 && (maxWait == Timeout.InfiniteTimeSpan || TimeUntil(_freed[best].End, now) <= maxWait))
                 {
                     end = _freed[best].End;
                     _freed.RemoveAt(best);

@@ -10,7 +10,7 @@ namespace Pricing
         {
             // [RateLimited] bucket "pricing-api": 50 permits/s, burst 10, local; waits up to 30000 ms when empty. Every attempt pays a permit.
             var __runtime = aspects;
-            var __limiter = __runtime.RateLimiters.GetOrCreate("pricing-api", 50d, 10, global::Aspects.RateLimitScope.Local);
+            var __limiter = __aspectsRateLimit_GetQuoteAsync.Limiter(__runtime);
             var __permit = __limiter.AcquireAsync(global::Aspects.RateLimitMode.Wait, global::System.TimeSpan.FromMilliseconds(30000), ct);
             if (!__permit.IsCompletedSuccessfully)
             {
@@ -27,5 +27,8 @@ namespace Pricing
                 return await __self.GetQuoteCoreAsync(sku, ct).ConfigureAwait(false);
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetQuoteAsync = new("pricing-api", 50d, 10, global::Aspects.RateLimitScope.Local);
     }
 }

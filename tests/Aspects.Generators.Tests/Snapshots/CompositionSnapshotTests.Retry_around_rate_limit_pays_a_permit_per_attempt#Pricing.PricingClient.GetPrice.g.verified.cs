@@ -15,7 +15,7 @@ namespace Pricing
             {
                 try
                 {
-                    this._aspects.RateLimiters.GetOrCreate("Pricing.PricingClient.GetPrice", 5d, 5, global::Aspects.RateLimitScope.Local).Acquire(global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), global::System.Threading.CancellationToken.None);
+                    __aspectsRateLimit_GetPrice.Limiter(this._aspects).Acquire(global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), global::System.Threading.CancellationToken.None);
                     return this.GetPriceCore(sku);
                 }
                 catch (global::System.Exception __exception) when (__attempt < 2 && this._aspects.IsTransient(__exception))
@@ -25,5 +25,8 @@ namespace Pricing
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPrice = new("Pricing.PricingClient.GetPrice", 5d, 5, global::Aspects.RateLimitScope.Local);
     }
 }

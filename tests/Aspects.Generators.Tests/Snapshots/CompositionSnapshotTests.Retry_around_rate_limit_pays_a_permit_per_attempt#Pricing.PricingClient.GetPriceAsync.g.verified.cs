@@ -11,7 +11,7 @@ namespace Pricing
             // [Retry] up to 4 attempts; exponential backoff from 200 ms, at most 30000 ms, with jitter; handles System.Net.Http.HttpRequestException.
             // [RateLimited] bucket "Pricing.PricingClient.GetPriceAsync": 2.5 permits/s, burst 3, distributed; rejects at once when empty. Every attempt pays a permit.
             var __runtime = this._aspects;
-            var __limiter = __runtime.RateLimiters.GetOrCreate("Pricing.PricingClient.GetPriceAsync", 2.5d, 3, global::Aspects.RateLimitScope.Distributed);
+            var __limiter = __aspectsRateLimit_GetPriceAsync.Limiter(__runtime);
             var __permit = __limiter.AcquireAsync(global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), ct);
             if (!__permit.IsCompletedSuccessfully)
             {
@@ -61,5 +61,8 @@ namespace Pricing
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new("Pricing.PricingClient.GetPriceAsync", 2.5d, 3, global::Aspects.RateLimitScope.Distributed);
     }
 }

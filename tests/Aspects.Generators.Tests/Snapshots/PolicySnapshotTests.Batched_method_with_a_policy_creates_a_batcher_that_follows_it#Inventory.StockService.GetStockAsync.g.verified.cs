@@ -30,7 +30,7 @@ namespace Inventory
         {
             // [RateLimited] bucket "Inventory.StockService.GetStockAsync", local, policy "inventory-db" (defaults: 10 permits/s, burst 10; waits up to 30000 ms when empty). Every batch attempt pays a permit.
             var __runtime = aspects;
-            await __aspectsRateLimitPolicy_GetStockAsync.AcquireAsync(__runtime.RateLimiters.GetOrCreate("Inventory.StockService.GetStockAsync", __aspectsRateLimitPolicy_GetStockAsync, global::Aspects.RateLimitScope.Local), __runtime, cancellationToken).ConfigureAwait(false);
+            await __aspectsRateLimitPolicy_GetStockAsync.AcquireAsync(__aspectsRateLimit_GetStockAsync.Limiter(__runtime), __runtime, cancellationToken).ConfigureAwait(false);
             return await this.GetStockCoreAsync(keys, cancellationToken).ConfigureAwait(false);
         }
 
@@ -43,5 +43,8 @@ namespace Inventory
         private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_GetStockAsync = new(
             "inventory-db",
             new global::Aspects.Policies.RateLimitSettings(10d, 0, global::Aspects.RateLimitMode.Wait, 30000));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetStockAsync = new("Inventory.StockService.GetStockAsync", __aspectsRateLimitPolicy_GetStockAsync, global::Aspects.RateLimitScope.Local);
     }
 }

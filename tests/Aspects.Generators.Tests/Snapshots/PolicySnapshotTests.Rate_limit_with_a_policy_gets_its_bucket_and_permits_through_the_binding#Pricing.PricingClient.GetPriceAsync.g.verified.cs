@@ -11,7 +11,7 @@ namespace Pricing
             // [Retry] policy "pricing" (defaults: up to 4 attempts; exponential backoff from 200 ms, at most 30000 ms, with jitter); handles System.Net.Http.HttpRequestException.
             // [RateLimited] bucket "pricing-api", local, policy "pricing" (defaults: 50 permits/s, burst 50; waits up to 30000 ms when empty). Every attempt pays a permit.
             var __runtime = aspects;
-            var __limiter = __runtime.RateLimiters.GetOrCreate("pricing-api", __aspectsRateLimitPolicy_GetPriceAsync, global::Aspects.RateLimitScope.Local);
+            var __limiter = __aspectsRateLimit_GetPriceAsync.Limiter(__runtime);
             var __permit = __aspectsRateLimitPolicy_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct);
             if (!__permit.IsCompletedSuccessfully)
             {
@@ -72,5 +72,8 @@ namespace Pricing
         private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_GetPriceAsync = new(
             "pricing",
             new global::Aspects.Policies.RateLimitSettings(50d, 0, global::Aspects.RateLimitMode.Wait, 30000));
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "0.1.0")]
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new("pricing-api", __aspectsRateLimitPolicy_GetPriceAsync, global::Aspects.RateLimitScope.Local);
     }
 }

@@ -174,6 +174,43 @@ public partial class GeneratedRetryTests : GeneratedWrapperTests
         Assert.Equal(2, service.Attempts);
     }
 
+    [Fact]
+    public async Task Exponential_backoff_with_jitter_keeps_retrying_past_1024_retries_until_the_body_succeeds()
+    {
+        // Issue 14 item 2: 1,100 failures then success, 1 ms base, 2 ms cap. The 1,026th attempt used to fault
+        // with ArgumentException (a NaN delay).
+        var service = new LongFlakyService(Runtime, failures: 1_100);
+
+        var call = service.GetAsync(CancellationToken.None);
+        while (!call.IsCompleted)
+        {
+            // A jittered delay under 1 ms starts no timer (Task.Delay rounds it to 0): the call goes on by itself.
+            var timer = Clock.WaitForTimerAsync("the next retry delay");
+            if (await Task.WhenAny(call, timer) == call)
+            {
+                break;
+            }
+
+            await timer;
+            Clock.Advance(TimeSpan.FromMilliseconds(2));
+        }
+
+        Assert.Equal(1_101, await call.WaitAsync(Bound));
+        Assert.Equal(1_101, service.Attempts);
+        Assert.All(Clock.DueTimes, due => Assert.InRange(due, TimeSpan.Zero, TimeSpan.FromMilliseconds(2)));
+    }
+
+    internal sealed partial class LongFlakyService(AspectRuntime runtime, int failures)
+    {
+        public int Attempts { get; private set; }
+
+        [Retry(MaxAttempts = 5000, DelayMilliseconds = 1, MaxDelayMilliseconds = 2)]
+        public partial Task<int> GetAsync(CancellationToken cancellationToken);
+
+        private Task<int> GetCoreAsync(CancellationToken cancellationToken) =>
+            ++Attempts <= failures ? Task.FromException<int>(new TimeoutException()) : Task.FromResult(Attempts);
+    }
+
     internal sealed partial class FlakyService(AspectRuntime runtime, int failures, Func<int, Exception>? failure = null)
     {
         public int Attempts { get; private set; }
