@@ -60,6 +60,14 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         "aspects.ratelimit.redis_errors", "{error}",
         "Rate-limit acquisitions that could not reach Redis and followed the configured failure mode.");
 
+    // Waits before running a script again after TRYAGAIN (see EvaluateAsync): about 2 s in all.
+    private static readonly TimeSpan[] TryAgainDelays =
+    [
+        TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10),
+        TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
+        TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(1000),
+    ];
+
     private readonly IDatabaseAsync _database;
     private readonly RedisKey[] _keys;
     // Swapped whole by Reconfigure; the next script call takes the new rate and burst.
@@ -124,7 +132,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
 
         // StackExchange.Redis loads the script once per server and sends it by hash (EVALSHA); a server that
         // has forgotten it (restart, failover, SCRIPT FLUSH) answers NOSCRIPT and the client sends it again.
-        var evaluation = _database.ScriptEvaluateAsync(RedisTokenBucketScripts.Acquire, _keys, arguments);
+        var evaluation = EvaluateAsync(RedisTokenBucketScripts.Acquire, arguments);
         RedisResult result;
         try
         {
@@ -179,6 +187,26 @@ public sealed class RedisTokenBucket : AspectRateLimiter
         return PermitResult.AcquiredAfterWait;
     }
 
+    // Both scripts touch two keys of one hash slot. While a Redis Cluster migrates that slot, a node holding only
+    // one of them (FreedSlotsKey usually does not exist) answers TRYAGAIN ("Multiple keys request during rehashing of
+    // slot") and runs nothing, so running the script again is safe; Redis asks clients to retry after a short while,
+    // and a reshard moves a slot holding a few keys in milliseconds. Bounded: after TryAgainDelays (about 2 s) the
+    // error is a Redis failure like any other and the configured RateLimitFailureMode applies.
+    private async Task<RedisResult> EvaluateAsync(string script, RedisValue[] arguments)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _database.ScriptEvaluateAsync(script, _keys, arguments).ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (attempt < TryAgainDelays.Length && e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal))
+            {
+                await Task.Delay(TryAgainDelays[attempt], TimeProvider).ConfigureAwait(false);
+            }
+        }
+    }
+
     // The caller stopped waiting for the script's answer; if the script reserved, nobody will use the permit.
     private async Task RefundWhenAnsweredAsync(Task<RedisResult> evaluation)
     {
@@ -208,7 +236,7 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     {
         try
         {
-            var outcome = (long)await _database.ScriptEvaluateAsync(RedisTokenBucketScripts.Refund, _keys, [reservation]).ConfigureAwait(false);
+            var outcome = (long)await EvaluateAsync(RedisTokenBucketScripts.Refund, [reservation]).ConfigureAwait(false);
             CountRefund(outcome switch { 1 => RefundReturned, 2 => RefundHeld, _ => RefundLapsed }, null);
         }
         catch (Exception e)

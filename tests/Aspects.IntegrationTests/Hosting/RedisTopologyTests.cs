@@ -1,6 +1,7 @@
 using Aspects.Hosting;
 using Aspects.IntegrationTests.Rig;
 using Aspects.RateLimiting;
+using Aspects.Redis.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -284,6 +285,72 @@ public sealed class RedisClusterTopologyTests(RedisClusterFixture cluster) : Red
         var problems = logs.GetSnapshot().Where(r => r.Level >= LogLevel.Warning).ToList();
         Assert.True(problems.Count == 0, $"Redis errors were logged during the slot move: {string.Join(" | ", problems.Take(3).Select(r => $"{r.Id.Name}: {r.Message} {r.Exception?.Message}"))}");
         Assert.Equal($"{sku} v1", await services[1].GetStockAsync(sku).WaitAsync(BoundedWait));
+    }
+
+    [Fact]
+    public async Task Resharding_the_slot_of_a_distributed_bucket_under_traffic_fails_no_acquisition()
+    {
+        // While the slot migrates, the node holding the bucket's state key but not its (absent) freed-slots key answers
+        // the two-key script with TRYAGAIN; the bucket runs it again instead of failing (closed, here) the call.
+        var name = "bucket-" + Guid.NewGuid().ToString("N");
+        await using var first = Container();
+        await using var second = Container();
+        var limiters = new[] { first, second }
+            .Select(c => c.GetRequiredService<AspectRuntime>().RateLimiters.GetOrCreate(name, 1_000_000, 1_000, RateLimitScope.Distributed))
+            .ToArray();
+        await limiters[0].AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None).AsTask().WaitAsync(BoundedWait);
+
+        var configuration = ConfigurationOptions.Parse(ConnectionString);
+        configuration.AllowAdmin = true;
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var bucketKey = (RedisKey)((RedisTokenBucket)limiters[0]).Key;
+
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var acquired = 0;
+        using var stop = new CancellationTokenSource();
+        var traffic = Enumerable.Range(0, 2).Select(node => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    await limiters[node].AcquireAsync(RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+                    Interlocked.Increment(ref acquired);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"node {node}, call {i}: {e.GetType().Name}: {e.Message}");
+                }
+
+                await Task.Delay(1);
+            }
+        })).ToArray();
+
+        async Task TrafficAsync()
+        {
+            var target = Volatile.Read(ref acquired) + 20;
+            var deadline = DateTime.UtcNow + BoundedWait;
+            while (Volatile.Read(ref acquired) < target && failures.IsEmpty)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"The traffic made no progress for {BoundedWait.TotalSeconds} s ({acquired} acquisitions so far).");
+                await Task.Delay(5);
+            }
+        }
+
+        try
+        {
+            await TrafficAsync();
+            // Back to back, as redis-cli --cluster reshard moves a slot: the traffic meets each state the move passes.
+            await MoveSlotAsync(admin, admin.HashSlot(bucketKey), () => Task.CompletedTask);
+            await TrafficAsync();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(traffic).WaitAsync(BoundedWait);
+        }
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {acquired + failures.Count} acquisitions failed during the reshard; the first: {failures.FirstOrDefault()}");
     }
 
     /// <summary>
