@@ -64,7 +64,7 @@ public static class RedisCacheSetup
         services.AddSingleton<IDistributedCache>(
             new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System));
         var builder = services.AddHybridCache();
-        BoxedL2Serializers.Register(builder);
+        L2EntrySerializerFactory.Register(builder);
         hybridCache?.Invoke(builder);
         return services.BuildServiceProvider().GetRequiredService<HybridCache>();
     }

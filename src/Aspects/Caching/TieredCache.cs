@@ -23,6 +23,7 @@ public sealed class TieredCache : IDisposable
     private readonly IDisposable? _subscription;
     private readonly OutageLog _l2Outage;
     private readonly OutageLog _backplaneOutage;
+    private readonly OutageLog _unreadableEntries;
 
     internal TieredCache(CacheOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -36,6 +37,7 @@ public sealed class TieredCache : IDisposable
         Logger = loggerFactory.CreateLogger<TieredCache>();
         _l2Outage = new OutageLog(timeProvider);
         _backplaneOutage = new OutageLog(timeProvider);
+        _unreadableEntries = new OutageLog(timeProvider);
         if (Backplane is not null)
         {
             try
@@ -92,7 +94,8 @@ public sealed class TieredCache : IDisposable
 
     /// <summary>
     /// Evicts every entry of every method tagged <paramref name="tag"/>: from this node's memory, from the
-    /// L2 (by tag) and, through the backplane, from the other nodes' memory.
+    /// L2 (a new version of the tag's eviction record makes every node reject the entries computed before it)
+    /// and, through the backplane, from the other nodes' memory.
     /// </summary>
     /// <param name="tag">The tag, as written in <see cref="CachedAttribute.Tags"/>.</param>
     /// <param name="cancellationToken">Cancels the L2 and backplane work (the local eviction has happened by then).</param>
@@ -101,18 +104,22 @@ public sealed class TieredCache : IDisposable
     public async ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        ClearTagLocally(tag, CacheTelemetry.OriginLocal);
+        ClearTagLocally(tag);
+        CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, CacheTelemetry.OriginLocal);
         if (Distributed is not null)
         {
             try
             {
-                await Distributed.RemoveByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+                await WriteEvictionRecordAsync(Distributed, TagRecordKey(tag), TagRecordLifetime, cancellationToken).ConfigureAwait(false);
                 ReportL2Success();
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 ReportL2Failure("*", "remove_by_tag", e);
             }
+
+            // Attempts that read the old record after the first local eviction finish for their callers, unkept.
+            ClearTagLocally(tag);
         }
 
         await PublishAsync(new CacheInvalidation(CacheInvalidationKind.Tag, InstanceId, string.Empty, tag), cancellationToken)
@@ -121,6 +128,47 @@ public sealed class TieredCache : IDisposable
 
     /// <summary>Stops listening to the backplane.</summary>
     public void Dispose() => _subscription?.Dispose();
+
+    // How long a tag's eviction record lives: longer than any entry (tags are few, records tiny).
+    internal static readonly TimeSpan TagRecordLifetime = TimeSpan.FromDays(3650);
+
+    // Reads of entries and records: the L2 only (our L1 is the local tier), never a factory run or a write by HybridCache.
+    internal static readonly HybridCacheEntryOptions L2ReadOptions = new()
+    {
+        Flags = HybridCacheEntryFlags.DisableLocalCache | HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableDistributedCacheWrite,
+    };
+
+    internal static HybridCacheEntryOptions L2WriteOptions(TimeSpan expiration) =>
+        new() { Expiration = expiration, Flags = HybridCacheEntryFlags.DisableLocalCache };
+
+    // The current version of an eviction record; "" while there is none (nothing was evicted within its lifetime).
+    internal static async Task<string> ReadEvictionRecordAsync(HybridCache l2, string recordKey, CancellationToken cancellationToken) =>
+        await l2.GetOrCreateAsync(recordKey, 0, static (_, _) => default(ValueTask<string?>), L2ReadOptions, null, cancellationToken)
+            .ConfigureAwait(false) ?? string.Empty;
+
+    // A fresh version, unique across nodes: entries stamped with any earlier version are rejected from now on.
+    internal static ValueTask WriteEvictionRecordAsync(HybridCache l2, string recordKey, TimeSpan lifetime, CancellationToken cancellationToken) =>
+        l2.SetAsync(recordKey, Guid.NewGuid().ToString("N"), L2WriteOptions(lifetime), null, cancellationToken);
+
+    // Records live beside the entries under a second segment starting with '!', which no method name (the second
+    // segment of every entry key) contains.
+    internal string KeyRecordKey(string qualifiedKey) => QualifyKey(string.Concat("!evicted:", qualifiedKey.AsSpan(KeyPrefix.Length + 1)));
+
+    internal string TagRecordKey(string tag)
+    {
+        var builder = new CacheKeyBuilder("!tag");
+        builder.Append(tag);
+        return QualifyKey(builder.ToString());
+    }
+
+    internal void ReportUnreadableL2Entry(string method)
+    {
+        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation("deserialize"));
+        if (_unreadableEntries.ShouldLog(out var unreported))
+        {
+            CacheLog.L2EntryUnreadable(Logger, method, unreported);
+        }
+    }
 
     internal string QualifyKey(string key)
     {
@@ -199,7 +247,7 @@ public sealed class TieredCache : IDisposable
         return typed;
     }
 
-    private void ClearTagLocally(string tag, KeyValuePair<string, object?> origin)
+    private void ClearTagLocally(string tag)
     {
         foreach (var region in _regions.Values)
         {
@@ -208,13 +256,11 @@ public sealed class TieredCache : IDisposable
                 region.ClearLocal();
             }
         }
-
-        CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, origin);
     }
 
     private void OnRemoteInvalidation(CacheInvalidation invalidation)
     {
-        if (invalidation.Source == InstanceId)
+        if (invalidation.Source == InstanceId && invalidation.Kind != CacheInvalidationKind.All)
         {
             return;
         }
@@ -223,7 +269,20 @@ public sealed class TieredCache : IDisposable
         {
             if (invalidation.Kind == CacheInvalidationKind.Tag)
             {
-                ClearTagLocally(invalidation.Key, CacheTelemetry.OriginRemote);
+                ClearTagLocally(invalidation.Key);
+                CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, CacheTelemetry.OriginRemote);
+                return;
+            }
+
+            if (invalidation.Kind == CacheInvalidationKind.All)
+            {
+                // The backplane may have missed messages (it reconnected): any local copy may predate an eviction.
+                foreach (var region in _regions.Values)
+                {
+                    region.ClearLocal();
+                }
+
+                CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindAll, CacheTelemetry.OriginRemote);
                 return;
             }
 
