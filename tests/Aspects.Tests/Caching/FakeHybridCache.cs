@@ -13,7 +13,40 @@ public sealed class FakeHybridCache(TimeProvider time) : HybridCache
 
     public bool Failing { get; set; }
 
+    /// <summary>The options of every read and write, in order.</summary>
     public List<HybridCacheEntryOptions?> OptionsSeen { get; } = [];
+
+    /// <summary>Writes and reads the entry at <paramref name="key"/> as stored (the runtime's L2 entry objects included).</summary>
+    public object? this[string key]
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _entries.TryGetValue(key, out var entry) ? entry.Value : null;
+            }
+        }
+
+        set
+        {
+            lock (_entries)
+            {
+                _entries[key] = (value, time.GetUtcNow() + TimeSpan.FromDays(1), []);
+            }
+        }
+    }
+
+    /// <summary>The keys held now.</summary>
+    public string[] Keys
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries.Keys];
+            }
+        }
+    }
 
     public int Count
     {
@@ -48,6 +81,11 @@ public sealed class FakeHybridCache(TimeProvider time) : HybridCache
             }
         }
 
+        if (options?.Flags is { } flags && flags.HasFlag(HybridCacheEntryFlags.DisableUnderlyingData))
+        {
+            return default!;
+        }
+
         var value = await factory(state, cancellationToken);
         await SetAsync(key, value, options, tags, cancellationToken);
         return value;
@@ -59,6 +97,7 @@ public sealed class FakeHybridCache(TimeProvider time) : HybridCache
         ThrowIfFailing();
         lock (_entries)
         {
+            OptionsSeen.Add(options);
             _entries[key] = (value, time.GetUtcNow() + (options?.Expiration ?? TimeSpan.FromMinutes(5)), tags?.ToArray() ?? []);
         }
 
