@@ -17,8 +17,9 @@ namespace Aspects.Caching;
 /// <para>
 /// L1 keeps the completed <see cref="Task{TResult}"/> of each result, so a hit hands back the same task
 /// instance without allocating. An entry lives <see cref="CacheDefinition.LocalDuration"/> when an L2
-/// exists (then the L2 is asked again) and <see cref="CacheDefinition.Duration"/> otherwise, measured on
-/// <see cref="AspectRuntime.TimeProvider"/>. When an insert takes the region past
+/// exists (then the L2 is asked again), never past the expiry of the L2 entry it mirrors, and
+/// <see cref="CacheDefinition.Duration"/> otherwise, measured on <see cref="AspectRuntime.TimeProvider"/>.
+/// How L2 entries and evictions stay right across nodes: <c>CacheRegion.L2.cs</c> and docs/caching.md#guarantees. When an insert takes the region past
 /// <see cref="CacheOptions.MaxLocalEntriesPerMethod"/>, expired entries go first, then the oldest ones,
 /// down to 90% of the limit.
 /// </para>
