@@ -136,6 +136,12 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
 
     private void Report(string operation, Exception exception)
     {
+        if (operation == "get")
+        {
+            // HybridCache reads the miss we return as "not found"; the cache must know it was not (see TieredCache.L2ReadFailures).
+            TieredCache.RecordL2ReadFailure();
+        }
+
         CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Operation(operation), TelemetryTags.Error(exception));
         if (_outage.ShouldLog(out var unreported))
         {

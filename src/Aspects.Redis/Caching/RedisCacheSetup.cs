@@ -64,8 +64,10 @@ public static class RedisCacheSetup
         services.AddSingleton<IDistributedCache>(
             new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System));
         var builder = services.AddHybridCache();
-        L2EntrySerializerFactory.Register(builder);
         hybridCache?.Invoke(builder);
+
+        // After the application's adjustments, so that removing or replacing serializer factories keeps the runtime's entry format.
+        L2EntrySerializerFactory.Register(builder);
         return services.BuildServiceProvider().GetRequiredService<HybridCache>();
     }
 }

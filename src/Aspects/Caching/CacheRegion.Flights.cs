@@ -23,8 +23,9 @@ public sealed partial class CacheRegion<TKey, TValue>
         // Whether the body ran (an L2 miss or no L2), for the span's cache.tier.
         public bool RanBody { get; set; }
 
-        // When the result stops being valid (Unix ms), when it came from or goes to the L2; 0 without an L2.
-        public long L2ExpiresAt { get; set; }
+        // When the result stops being valid (Unix ms): the start of its computation plus the duration, or the expiry
+        // of the L2 entry it came from. No L1 copy outlives it.
+        public long ExpiresAt { get; set; }
 
         // The entry to write to the L2 once the callers have the result (an L2 miss whose eviction stamp is known).
         public L2Entry<TValue>? L2Write { get; set; }

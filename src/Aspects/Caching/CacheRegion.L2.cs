@@ -44,8 +44,7 @@ public sealed partial class CacheRegion<TKey, TValue>
     private async Task<TValue> GetThroughL2Async<TState>(
         HybridCache l2, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
-        var duration = CurrentPolicyLifetimes()?.Settings.Duration ?? Definition.Duration;
-        var startedAt = UnixMilliseconds();
+        var failuresBefore = TieredCache.L2ReadFailures;
         L2Entry<TValue>? entry;
         string stamp;
         try
@@ -62,6 +61,14 @@ public sealed partial class CacheRegion<TKey, TValue>
             return await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
         }
 
+        if (TieredCache.L2ReadFailures != failuresBefore)
+        {
+            // A read failed and came back as "not found" (the store logged it): a missing record may be one we
+            // could not read, so the entry can be neither trusted nor stamped. The result goes to L1 only.
+            CountL2(hit: false);
+            return await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
+        }
+
         if (entry is not null)
         {
             if (ReferenceEquals(entry, L2Entry<TValue>.Unreadable))
@@ -72,15 +79,14 @@ public sealed partial class CacheRegion<TKey, TValue>
             else if (entry.Stamp == stamp && entry.ExpiresAt > UnixMilliseconds())
             {
                 CountL2(hit: true);
-                flight.L2ExpiresAt = entry.ExpiresAt;
+                flight.ExpiresAt = entry.ExpiresAt;
                 return entry.Value!;
             }
         }
 
         CountL2(hit: false);
         var value = await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
-        flight.L2ExpiresAt = startedAt + (long)duration.TotalMilliseconds;
-        flight.L2Write = new L2Entry<TValue> { ExpiresAt = flight.L2ExpiresAt, Stamp = stamp, Value = value };
+        flight.L2Write = new L2Entry<TValue> { ExpiresAt = flight.ExpiresAt, Stamp = stamp, Value = value };
         return value;
     }
 

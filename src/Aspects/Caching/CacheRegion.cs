@@ -232,6 +232,7 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
     {
         // One span per shared attempt (not per caller), only when someone listens; the body's own spans nest under it.
         using var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity() : null;
+        flight.ExpiresAt = UnixMilliseconds() + (long)(CurrentPolicyLifetimes()?.Settings.Duration ?? Definition.Duration).TotalMilliseconds;
         try
         {
             var value = Cache.Distributed is { } l2
@@ -297,17 +298,16 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
         }
 
         var lifetime = CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
-        if (flight.L2ExpiresAt != 0)
-        {
-            // An L1 copy never outlives the L2 entry it mirrors: no tier serves a value past its duration.
-            var remaining = flight.L2ExpiresAt - UnixMilliseconds();
-            if (remaining <= 0)
-            {
-                return;
-            }
 
-            lifetime = Math.Min(lifetime, ToLocalTicks(remaining / 1000d));
+        // No tier serves a value past its duration: an L1 copy never outlives the value's own expiry (a slow body or an
+        // L2 entry read late leaves less than the L1 lifetime).
+        var remaining = flight.ExpiresAt - UnixMilliseconds();
+        if (remaining <= 0)
+        {
+            return;
         }
+
+        lifetime = Math.Min(lifetime, ToLocalTicks(remaining / 1000d));
 
         var entry = new Entry(flight.Completion.Task, PreciseNow() + lifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
         while (true)

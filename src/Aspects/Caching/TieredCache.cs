@@ -129,6 +129,13 @@ public sealed class TieredCache : IDisposable
     /// <summary>Stops listening to the backplane.</summary>
     public void Dispose() => _subscription?.Dispose();
 
+    private static long s_l2ReadFailures;
+
+    // Every L2 read failure in the process that the L2 turned into a miss (HybridCache reads a failed store read as
+    // "not found"). An attempt that saw the count move while it read cannot tell an absent eviction record from an
+    // unreadable one, so it neither serves nor writes an L2 entry. Aspects.Redis's store reports its failures here.
+    internal static long L2ReadFailures => Interlocked.Read(ref s_l2ReadFailures);
+
     // How long a tag's eviction record lives: longer than any entry (tags are few, records tiny).
     internal static readonly TimeSpan TagRecordLifetime = TimeSpan.FromDays(3650);
 
@@ -137,6 +144,8 @@ public sealed class TieredCache : IDisposable
     {
         Flags = HybridCacheEntryFlags.DisableLocalCache | HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableDistributedCacheWrite,
     };
+
+    internal static void RecordL2ReadFailure() => Interlocked.Increment(ref s_l2ReadFailures);
 
     internal static HybridCacheEntryOptions L2WriteOptions(TimeSpan expiration) =>
         new() { Expiration = expiration, Flags = HybridCacheEntryFlags.DisableLocalCache };

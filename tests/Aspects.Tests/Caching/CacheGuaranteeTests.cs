@@ -70,6 +70,25 @@ public sealed class CacheGuaranteeTests
         });
     }
 
+    // A store failure reads as "not found" through HybridCache; a tag record that could not be read must not look like "never evicted".
+    [Fact]
+    public async Task An_eviction_record_that_cannot_be_read_is_never_taken_for_no_eviction()
+    {
+        var cluster = new Cluster(nodes: 3, backplane: null);
+        var runs = 0;
+        Task<decimal> Call(int node) => cluster.Region(node).GetOrCreateAsync(
+            1, 0, cluster.KeyOf, (_, _, _) => Task.FromResult((decimal)Interlocked.Increment(ref runs)), CancellationToken.None);
+        Assert.Equal(1m, await Call(0));
+        await cluster.EvictAsync(0, 1, byTag: true);
+        cluster.L2.ReadFailsFor = static key => key.Contains(":!tag:", StringComparison.Ordinal);
+
+        Assert.Equal(2m, await Call(1));
+        Assert.Equal(3m, await Call(0));
+
+        cluster.L2.ReadFailsFor = static _ => false;
+        Assert.Equal(4m, await Call(2));
+    }
+
     // Issue 12 item 5: DurationSeconds = 120, LocalDurationSeconds = 60; A computes at t = 0, B reads it from the L2 at t = 90.
     [Fact]
     public async Task An_entry_read_from_the_L2_lives_in_L1_only_for_what_is_left_of_its_duration()
@@ -154,6 +173,7 @@ public sealed class CacheGuaranteeTests
     /// decides; the clock moves. The model: a call on node N that starts after an eviction completed <i>and</i> reached N
     /// (the evicting node at once, the others when the message arrives) gets a value read from the source after that
     /// eviction; a call that does not join a running load gets a value computed less than the duration before it started.
+    /// Reads of eviction records fail now and then, the way a store under HybridCache fails (read as "not found").
     /// </summary>
     [Fact]
     public async Task Model_no_call_gets_a_value_from_before_an_eviction_it_could_know_of_or_past_its_duration()
@@ -276,6 +296,13 @@ public sealed class CacheGuaranteeTests
 
                     log.Add($"deliver n{node} {delivered.Kind}");
                 }
+            }
+            else if (choice < 93)
+            {
+                // Reads of eviction records fail (reported, then "not found") until the next toggle.
+                var failing = random.Next(2) == 0;
+                cluster.L2.ReadFailsFor = failing ? static key => key.Contains(":!", StringComparison.Ordinal) : static _ => false;
+                log.Add(failing ? "record reads fail" : "record reads work");
             }
             else
             {

@@ -13,6 +13,9 @@ public sealed class FakeHybridCache(TimeProvider time) : HybridCache
 
     public bool Failing { get; set; }
 
+    /// <summary>Keys whose reads fail the way a store under HybridCache fails: reported, then read as "not found".</summary>
+    public Func<string, bool> ReadFailsFor { get; set; } = static _ => false;
+
     /// <summary>The options of every read and write, in order.</summary>
     public List<HybridCacheEntryOptions?> OptionsSeen { get; } = [];
 
@@ -75,6 +78,12 @@ public sealed class FakeHybridCache(TimeProvider time) : HybridCache
         lock (_entries)
         {
             OptionsSeen.Add(options);
+            if (ReadFailsFor(key))
+            {
+                Aspects.Caching.TieredCache.RecordL2ReadFailure();
+                return default!;
+            }
+
             if (_entries.TryGetValue(key, out var entry) && entry.Expires > time.GetUtcNow())
             {
                 return (T)entry.Value!;
