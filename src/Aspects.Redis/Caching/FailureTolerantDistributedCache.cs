@@ -24,6 +24,9 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
     private readonly OutageLog _outage = new(time);
     private readonly OutageLog _unreadable = new(time);
 
+    /// <summary>Attached to the HybridCache over this store (<see cref="TieredCache.ReadFailureCounts"/>).</summary>
+    public L2ReadFailures ReadFailures { get; } = new();
+
     public byte[]? Get(string key) => Guard(static (c, k) => c.Get(k), key, key, "get");
 
     public Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
@@ -138,8 +141,8 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
     {
         if (operation == "get")
         {
-            // HybridCache reads the miss we return as "not found"; the cache must know it was not (see TieredCache.L2ReadFailures).
-            TieredCache.RecordL2ReadFailure();
+            // HybridCache reads the miss we return as "not found"; the cache must know it was not (see L2ReadFailures).
+            ReadFailures.Record();
         }
 
         CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Operation(operation), TelemetryTags.Error(exception));

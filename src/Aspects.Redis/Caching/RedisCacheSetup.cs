@@ -61,13 +61,15 @@ public static class RedisCacheSetup
         }));
         var services = new ServiceCollection();
         services.AddSingleton(loggerFactory);
-        services.AddSingleton<IDistributedCache>(
-            new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System));
+        var store = new FailureTolerantDistributedCache(redis, loggerFactory.CreateLogger("Aspects.Redis.Caching"), TimeProvider.System);
+        services.AddSingleton<IDistributedCache>(store);
         var builder = services.AddHybridCache();
         hybridCache?.Invoke(builder);
 
         // After the application's adjustments, so that removing or replacing serializer factories keeps the runtime's entry format.
         L2EntrySerializerFactory.Register(builder);
-        return services.BuildServiceProvider().GetRequiredService<HybridCache>();
+        var hybrid = services.BuildServiceProvider().GetRequiredService<HybridCache>();
+        TieredCache.ReadFailureCounts.AddOrUpdate(hybrid, store.ReadFailures);
+        return hybrid;
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class CacheRegion<TKey, TValue>
     private async Task<TValue> GetThroughL2Async<TState>(
         HybridCache l2, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
-        var failuresBefore = TieredCache.L2ReadFailures;
+        var failuresBefore = Cache.ReadFailures?.Count;
         L2Entry<TValue>? entry;
         string stamp;
         try
@@ -61,7 +61,7 @@ public sealed partial class CacheRegion<TKey, TValue>
             return await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
         }
 
-        if (TieredCache.L2ReadFailures != failuresBefore)
+        if (Cache.ReadFailures?.Count != failuresBefore)
         {
             // A read failed and came back as "not found" (the store logged it): a missing record may be one we
             // could not read, so the entry can be neither trusted nor stamped. The result goes to L1 only.

@@ -33,6 +33,7 @@ public sealed class TieredCache : IDisposable
         KeyPrefix = options.KeyPrefix;
         MaxKeyLength = options.MaxKeyLength;
         Distributed = options.DistributedCache;
+        ReadFailures = Distributed is not null && ReadFailureCounts.TryGetValue(Distributed, out var failures) ? failures : null;
         Backplane = options.Backplane;
         Logger = loggerFactory.CreateLogger<TieredCache>();
         _l2Outage = new OutageLog(timeProvider);
@@ -63,6 +64,9 @@ public sealed class TieredCache : IDisposable
     internal HybridCache? Distributed { get; }
 
     internal ICacheBackplane? Backplane { get; }
+
+    // How many reads of the L2's store failed and came back as misses; null when the L2 does not report them.
+    internal L2ReadFailures? ReadFailures { get; }
 
     internal ILogger Logger { get; }
 
@@ -129,12 +133,8 @@ public sealed class TieredCache : IDisposable
     /// <summary>Stops listening to the backplane.</summary>
     public void Dispose() => _subscription?.Dispose();
 
-    private static long s_l2ReadFailures;
-
-    // Every L2 read failure in the process that the L2 turned into a miss (HybridCache reads a failed store read as
-    // "not found"). An attempt that saw the count move while it read cannot tell an absent eviction record from an
-    // unreadable one, so it neither serves nor writes an L2 entry. Aspects.Redis's store reports its failures here.
-    internal static long L2ReadFailures => Interlocked.Read(ref s_l2ReadFailures);
+    // The read-failure counts of the L2s whose stores report them (Aspects.Redis attaches one to each HybridCache it builds).
+    internal static readonly ConditionalWeakTable<HybridCache, L2ReadFailures> ReadFailureCounts = [];
 
     // How long a tag's eviction record lives: longer than any entry (tags are few, records tiny).
     internal static readonly TimeSpan TagRecordLifetime = TimeSpan.FromDays(3650);
@@ -145,8 +145,6 @@ public sealed class TieredCache : IDisposable
         Flags = HybridCacheEntryFlags.DisableLocalCache | HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableDistributedCacheWrite,
     };
 
-    internal static void RecordL2ReadFailure() => Interlocked.Increment(ref s_l2ReadFailures);
-
     internal static HybridCacheEntryOptions L2WriteOptions(TimeSpan expiration) =>
         new() { Expiration = expiration, Flags = HybridCacheEntryFlags.DisableLocalCache };
 
@@ -155,9 +153,29 @@ public sealed class TieredCache : IDisposable
         await l2.GetOrCreateAsync(recordKey, 0, static (_, _) => default(ValueTask<string?>), L2ReadOptions, null, cancellationToken)
             .ConfigureAwait(false) ?? string.Empty;
 
+    // How often an eviction reads its record back before it completes anyway (see WriteEvictionRecordAsync).
+    private const int RecordReadBacks = 10;
+
     // A fresh version, unique across nodes: entries stamped with any earlier version are rejected from now on.
-    internal static ValueTask WriteEvictionRecordAsync(HybridCache l2, string recordKey, TimeSpan lifetime, CancellationToken cancellationToken) =>
-        l2.SetAsync(recordKey, Guid.NewGuid().ToString("N"), L2WriteOptions(lifetime), null, cancellationToken);
+    // HybridCache lets concurrent identical reads share one, so an attempt starting right after the eviction could
+    // join a read of the record issued before the write and see the old version. The eviction therefore completes
+    // only once a read of the record returns the new version, which means no read issued before the write is still
+    // there to be joined. Bounded: when the store answers another version (a later eviction won, or the write was
+    // lost), the wait ends after a few tries.
+    internal static async ValueTask WriteEvictionRecordAsync(HybridCache l2, string recordKey, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var version = Guid.NewGuid().ToString("N");
+        await l2.SetAsync(recordKey, version, L2WriteOptions(lifetime), null, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < RecordReadBacks; i++)
+        {
+            if (await ReadEvictionRecordAsync(l2, recordKey, cancellationToken).ConfigureAwait(false) == version)
+            {
+                return;
+            }
+
+            await Task.Yield();
+        }
+    }
 
     // Records live beside the entries under a second segment starting with '!', which no method name (the second
     // segment of every entry key) contains.
@@ -322,4 +340,18 @@ internal interface ICacheRegion
     void ClearLocal();
 
     void InvalidateLocal(string qualifiedKey);
+}
+
+/// <summary>
+/// Counts the reads of an L2's store that failed and that the L2 turned into misses (HybridCache reads a failed
+/// store read as "not found"). An attempt that saw the count move while it read cannot tell an absent eviction
+/// record from an unreadable one, so it neither serves nor writes an L2 entry.
+/// </summary>
+internal sealed class L2ReadFailures
+{
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Record() => Interlocked.Increment(ref _count);
 }

@@ -89,6 +89,27 @@ public sealed class CacheGuaranteeTests
         Assert.Equal(4m, await Call(2));
     }
 
+    // HybridCache lets a read issued before an eviction's record write be shared with a call that starts after the eviction.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_read_of_an_eviction_record_issued_before_the_eviction_is_never_shared_with_a_later_call(bool byTag)
+    {
+        var cluster = new Cluster(nodes: 2, backplane: null);
+        var runs = 0;
+        Task<decimal> Call(int node) => cluster.Region(node).GetOrCreateAsync(
+            1, 0, cluster.KeyOf, (_, _, _) => Task.FromResult((decimal)Interlocked.Increment(ref runs)), CancellationToken.None);
+        Assert.Equal(1m, await Call(0));
+        cluster.L2.StaleRecordReadsAfterWrite = 2;
+        var stale = cluster.L2[cluster.QualifiedKey(1)];
+        await cluster.EvictAsync(0, 1, byTag);
+
+        // Put back as a load that overlapped the eviction would write it (a key's eviction removes the entry).
+        cluster.L2[cluster.QualifiedKey(1)] = stale;
+
+        Assert.Equal(2m, await Call(1));
+    }
+
     // Issue 12 item 5: DurationSeconds = 120, LocalDurationSeconds = 60; A computes at t = 0, B reads it from the L2 at t = 90.
     [Fact]
     public async Task An_entry_read_from_the_L2_lives_in_L1_only_for_what_is_left_of_its_duration()
