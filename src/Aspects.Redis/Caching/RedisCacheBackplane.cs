@@ -8,14 +8,20 @@ namespace Aspects.Redis.Caching;
 /// channel (<c>{prefix}:cache-invalidations</c>) and drops its L1 copies when another node's message arrives.
 /// </summary>
 /// <remarks>
-/// Pub/sub is fire-and-forget: a node disconnected when a message is sent never sees it, so its copy
-/// lives until its L1 lifetime ends (<see cref="CachedAttribute.LocalDurationSeconds"/>). StackExchange.Redis
-/// restores the subscription when the connection comes back.
+/// Pub/sub is fire-and-forget: a node disconnected when a message is sent never sees it. So when the
+/// connection comes back (StackExchange.Redis then restores the subscription), the backplane hands its own node
+/// a <see cref="CacheInvalidationKind.All"/> invalidation: the node drops every L1 copy it holds, since any of
+/// them may predate an eviction it missed, and reads them again from the L2 (whose eviction records make that
+/// read right). It does so once when the connection is restored and once more after a round trip on the
+/// subscription connection, so an L1 copy stored while the subscription was being restored is dropped too.
+/// While the node is disconnected, its L1 copies live until their L1 lifetime ends
+/// (<see cref="CachedAttribute.LocalDurationSeconds"/>).
 /// </remarks>
 public sealed class RedisCacheBackplane : ICacheBackplane
 {
     private const char Separator = '\n';
 
+    private readonly IConnectionMultiplexer _connection;
     private readonly ISubscriber _subscriber;
     private readonly RedisChannel _channel;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,6 +33,7 @@ public sealed class RedisCacheBackplane : ICacheBackplane
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
+        _connection = connection;
         _subscriber = connection.GetSubscriber();
         _channel = RedisChannel.Literal(keyPrefix + ":cache-invalidations");
     }
@@ -38,6 +45,11 @@ public sealed class RedisCacheBackplane : ICacheBackplane
     public async ValueTask PublishAsync(CacheInvalidation invalidation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invalidation);
+        if (invalidation.Kind == CacheInvalidationKind.All)
+        {
+            throw new ArgumentException($"{nameof(CacheInvalidationKind)}.{nameof(CacheInvalidationKind.All)} is handed to a backplane's own node, never published.", nameof(invalidation));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         await _subscriber.PublishAsync(_channel, Encode(invalidation)).ConfigureAwait(false);
     }
@@ -47,6 +59,7 @@ public sealed class RedisCacheBackplane : ICacheBackplane
     {
         ArgumentNullException.ThrowIfNull(handler);
         var subscription = new Subscription(this, handler);
+        _connection.ConnectionRestored += subscription.OnConnectionRestored;
         _ = subscription.StartAsync();
         return subscription;
     }
@@ -88,6 +101,8 @@ public sealed class RedisCacheBackplane : ICacheBackplane
             }
         };
 
+        public void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = DropLocalCopiesAsync();
+
         public async Task StartAsync()
         {
             try
@@ -101,8 +116,27 @@ public sealed class RedisCacheBackplane : ICacheBackplane
             }
         }
 
+        private async Task DropLocalCopiesAsync()
+        {
+            var everything = new CacheInvalidation(CacheInvalidationKind.All, string.Empty, string.Empty, string.Empty);
+            handler(everything);
+            try
+            {
+                // Answered after the subscription commands queued before it: messages published from then on arrive.
+                await backplane._subscriber.PingAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The connection dropped again; the next restoration runs this again.
+                return;
+            }
+
+            handler(everything);
+        }
+
         public void Dispose()
         {
+            backplane._connection.ConnectionRestored -= OnConnectionRestored;
             try
             {
                 backplane._subscriber.Unsubscribe(backplane._channel, _onMessage, CommandFlags.FireAndForget);

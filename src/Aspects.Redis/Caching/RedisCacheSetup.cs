@@ -71,21 +71,36 @@ public static class RedisCacheSetup
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         var builder = AddDistributedTier(services);
         hybridCache?.Invoke(builder);
-        return services.BuildServiceProvider().GetRequiredService<HybridCache>();
+        L2EntrySerializerFactory.Register(builder);
+        return ResolveHybridCache(services.BuildServiceProvider());
     }
 
     /// <summary>
     /// Registers, unless already registered, HybridCache (<c>AddHybridCache</c>) and, as its
     /// <see cref="IDistributedCache"/>, Redis on the container's <see cref="IConnectionMultiplexer"/> wrapped so that
-    /// failures are logged and counted; plus the serializers of the cache's boxed results. Both the container of
-    /// <c>AddAspects</c> and the private one of <see cref="CreateHybridCache"/> are set up here.
+    /// failures are logged and counted. Both the container of <c>AddAspects</c> and the private one of
+    /// <see cref="CreateHybridCache"/> are set up here; the caller then applies the application's adjustments and
+    /// registers the runtime's L2 entry format after them (<see cref="L2EntrySerializerFactory.Register"/>).
     /// </summary>
     internal static IHybridCacheBuilder AddDistributedTier(IServiceCollection services)
     {
         services.TryAddSingleton<IDistributedCache>(static provider => CreateDistributedCache(provider));
-        var builder = services.AddHybridCache();
-        BoxedL2Serializers.Register(builder);
-        return builder;
+        return services.AddHybridCache();
+    }
+
+    /// <summary>
+    /// The container's HybridCache, with the read-failure count of its store attached when the store is ours
+    /// (<see cref="TieredCache.ReadFailureCounts"/>): a failed read of an eviction record is then never taken for "none".
+    /// </summary>
+    internal static HybridCache ResolveHybridCache(IServiceProvider provider)
+    {
+        var hybrid = provider.GetRequiredService<HybridCache>();
+        if (provider.GetService<IDistributedCache>() is FailureTolerantDistributedCache store)
+        {
+            TieredCache.ReadFailureCounts.AddOrUpdate(hybrid, store.ReadFailures);
+        }
+
+        return hybrid;
     }
 
     // Not disposable on purpose: disposing RedisCache would close the multiplexer, which RedisCache only borrows here.

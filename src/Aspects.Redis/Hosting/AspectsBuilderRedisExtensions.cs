@@ -101,14 +101,16 @@ public static class AspectsBuilderRedisExtensions
                         "as the IDistributedCache (AddStackExchangeRedisCache).");
                 }
 
-                options.Cache.DistributedCache = provider.GetRequiredService<HybridCache>();
+                options.Cache.DistributedCache = RedisCacheSetup.ResolveHybridCache(provider);
                 options.Cache.Backplane = new RedisCacheBackplane(redis, options.Cache.KeyPrefix);
                 options.DistributedRateLimiters = new RedisRateLimiterFactory(redis, provider.GetService<IOptions<RedisRateLimiterOptions>>()?.Value);
                 options.AddRedisTransientErrors();
             });
         }
 
-        hybridCache?.Invoke(services.AddHybridCache());
+        var hybridCacheBuilder = services.AddHybridCache();
+        hybridCache?.Invoke(hybridCacheBuilder);
+        L2EntrySerializerFactory.Register(hybridCacheBuilder);
         return builder;
     }
 

@@ -8,6 +8,13 @@ public enum CacheInvalidationKind
 
     /// <summary>Every entry of the methods that have the tag <see cref="CacheInvalidation.Key"/>.</summary>
     Tag = 2,
+
+    /// <summary>
+    /// Every L1 entry of every method, on the receiving node only: a backplane hands it to its own node's handler
+    /// (never publishes it) when it may have missed messages, e.g. when its connection comes back.
+    /// <see cref="CacheInvalidation.MethodName"/> and <see cref="CacheInvalidation.Key"/> are empty.
+    /// </summary>
+    All = 3,
 }
 
 /// <summary>An invalidation sent through a <see cref="ICacheBackplane"/>.</summary>

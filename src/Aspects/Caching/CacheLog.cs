@@ -42,4 +42,9 @@ internal static partial class CacheLog
     [LoggerMessage(EventId = 1008, EventName = "CacheDistributedStoreRecovered", Level = LogLevel.Information,
         Message = "The distributed cache store works again after {Failures} failed operations.")]
     public static partial void DistributedStoreRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(EventId = 1009, EventName = "CacheL2EntryUnreadable", Level = LogLevel.Warning,
+        Message = "An L2 entry of {Method} could not be read (another format, corrupt bytes or another Redis type); it was treated as a miss " +
+            "and is overwritten with the body's result. {Unreported} such entries since the previous warning were not logged (at most one warning every 30 s).")]
+    public static partial void L2EntryUnreadable(ILogger logger, string method, int unreported);
 }

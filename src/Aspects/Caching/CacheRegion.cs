@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Aspects.Telemetry;
-using Microsoft.Extensions.Caching.Hybrid;
 
 namespace Aspects.Caching;
 
@@ -18,8 +17,9 @@ namespace Aspects.Caching;
 /// <para>
 /// L1 keeps the completed <see cref="Task{TResult}"/> of each result, so a hit hands back the same task
 /// instance without allocating. An entry lives <see cref="CacheDefinition.LocalDuration"/> when an L2
-/// exists (then the L2 is asked again) and <see cref="CacheDefinition.Duration"/> otherwise, measured on
-/// <see cref="AspectRuntime.TimeProvider"/>. When an insert takes the region past
+/// exists (then the L2 is asked again), never past the expiry of the L2 entry it mirrors, and
+/// <see cref="CacheDefinition.Duration"/> otherwise, measured on <see cref="AspectRuntime.TimeProvider"/>.
+/// How L2 entries and evictions stay right across nodes: <c>CacheRegion.L2.cs</c> and docs/caching.md#guarantees. When an insert takes the region past
 /// <see cref="CacheOptions.MaxLocalEntriesPerMethod"/>, expired entries go first, then the oldest ones,
 /// down to 90% of the limit.
 /// </para>
@@ -29,7 +29,7 @@ namespace Aspects.Caching;
 /// keep waiting. <see langword="null"/> results are cached; exceptions and cancellations are not.
 /// </para>
 /// </remarks>
-public sealed class CacheRegion<TKey, TValue> : ICacheRegion
+public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
     where TKey : notnull
 {
     private readonly TimeProvider _time;
@@ -41,8 +41,6 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     private readonly ConcurrentDictionary<TKey, Flight> _flights = new();
     private readonly long _localLifetime;
     private readonly int _maxEntries;
-    private readonly HybridCacheEntryOptions? _l2Options;
-    private readonly string[]? _l2Tags;
     private readonly KeyValuePair<string, object?> _methodTag;
     private readonly string _spanName;
     private readonly Lock _sweepLock = new();
@@ -61,8 +59,17 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         _spanName = CacheTelemetry.SpanNamePrefix + definition.MethodName;
 
         _localLifetime = LocalLifetime(definition.Duration, definition.LocalDuration);
-        _l2Options = L2Options(definition.Duration, definition.LocalDuration);
-        _l2Tags = definition.TagArray.Length == 0 ? null : definition.TagArray;
+        _longestDurationMilliseconds = (long)definition.Duration.TotalMilliseconds;
+        if (cache.Distributed is not null)
+        {
+            _tagRecordKeys = new string[definition.TagArray.Length];
+            for (var i = 0; i < _tagRecordKeys.Length; i++)
+            {
+                _tagRecordKeys[i] = cache.TagRecordKey(definition.TagArray[i]);
+            }
+
+            L2EntrySerializers.Register<TValue>();
+        }
     }
 
     /// <summary>The method this region caches.</summary>
@@ -169,99 +176,13 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
     }
 
-    /// <summary>
-    /// Evicts <paramref name="key"/> from L1 (a run of the body in progress will not be stored), from the
-    /// L2, and through the backplane from the other nodes' L1.
-    /// </summary>
-    /// <param name="key">The key arguments.</param>
-    /// <param name="l2Key">Builds the key's string form; called only when an L2 or a backplane exists.</param>
-    /// <param name="cancellationToken">Cancels the L2 and backplane work (L1 is evicted by then).</param>
-    /// <returns>A task that completes when the eviction has been sent everywhere.</returns>
-    /// <remarks>L2 and backplane failures are logged and counted, not thrown.</remarks>
-    public async ValueTask InvalidateAsync(TKey key, Func<TKey, string> l2Key, CancellationToken cancellationToken = default)
-    {
-        InvalidateLocal(key);
-        CacheTelemetry.Invalidations.Add(1, _methodTag, CacheTelemetry.KindKey, CacheTelemetry.OriginLocal);
-        if (!Cache.NeedsStringKeys)
-        {
-            return;
-        }
-
-        var qualified = Cache.QualifyKey(l2Key(key));
-        if (Cache.Distributed is { } l2)
-        {
-            try
-            {
-                await l2.RemoveAsync(qualified, cancellationToken).ConfigureAwait(false);
-                Cache.ReportL2Success();
-            }
-            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                Cache.ReportL2Failure(Definition.MethodName, "remove", e);
-            }
-        }
-
-        await Cache.PublishAsync(
-            new CacheInvalidation(CacheInvalidationKind.Key, Cache.InstanceId, Definition.MethodName, qualified),
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Drops every L1 entry of this method on this node (nothing else).</summary>
-    public void ClearLocal()
-    {
-        foreach (var flight in _flights)
-        {
-            flight.Value.Invalidate();
-            _flights.TryRemove(flight);
-        }
-
-        foreach (var entry in _entries)
-        {
-            RemoveEntry(entry.Key, entry.Value);
-        }
-    }
-
-    void ICacheRegion.InvalidateLocal(string qualifiedKey)
-    {
-        // Backplane messages carry the string key; entries remember theirs, so a scan finds the match
-        // without a second index to keep in step. Invalidations are rare next to lookups.
-        foreach (var flight in _flights)
-        {
-            if (flight.Value.L2Key == qualifiedKey)
-            {
-                flight.Value.Invalidate();
-                _flights.TryRemove(flight);
-            }
-        }
-
-        foreach (var entry in _entries)
-        {
-            if (entry.Value.L2Key == qualifiedKey)
-            {
-                RemoveEntry(entry.Key, entry.Value);
-            }
-        }
-    }
-
     // Without an L2 the local copy is the only one, so it lives for the whole duration.
-    private long LocalLifetime(TimeSpan duration, TimeSpan localDuration)
-    {
-        var lifetime = Cache.Distributed is null ? duration : localDuration;
-        var ticksPerSecond = _coarseClock ? 1000d : _time.TimestampFrequency;
-        return (long)Math.Min(lifetime.TotalSeconds * ticksPerSecond, long.MaxValue / 2);
-    }
+    private long LocalLifetime(TimeSpan duration, TimeSpan localDuration) =>
+        ToLocalTicks((Cache.Distributed is null ? duration : localDuration).TotalSeconds);
 
-    private HybridCacheEntryOptions? L2Options(TimeSpan duration, TimeSpan localDuration) =>
-        Cache.Distributed is null
-            ? null
-            : new HybridCacheEntryOptions
-            {
-                Expiration = duration,
-                LocalCacheExpiration = localDuration,
-
-                // Our L1 is the local tier; a second in-memory copy would ignore our bound and invalidations.
-                Flags = HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableLocalCacheWrite,
-            };
+    // L1 expiry times are CoarseClock milliseconds or TimeProvider timestamps (see _coarseClock).
+    private long ToLocalTicks(double seconds) =>
+        (long)Math.Min(seconds * (_coarseClock ? 1000d : _time.TimestampFrequency), long.MaxValue / 2);
 
     // A definition with a policy takes its lifetimes from it at every write, so a reload applies to entries
     // written afterwards. Recomputed only when the resolved settings change.
@@ -276,9 +197,9 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         var current = Volatile.Read(ref _policyLifetimes);
         if (current is null || !ReferenceEquals(current.Settings, settings))
         {
-            current = new PolicyLifetimes(
-                settings, LocalLifetime(settings.Duration, settings.LocalDuration), L2Options(settings.Duration, settings.LocalDuration));
+            current = new PolicyLifetimes(settings, LocalLifetime(settings.Duration, settings.LocalDuration));
             Volatile.Write(ref _policyLifetimes, current);
+            NoteDuration(settings.Duration);
         }
 
         return current;
@@ -289,19 +210,6 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
 
     // The exact time for stores and sweeps (rare), so an entry's lifetime is never shortened by the coarse clock's lag.
     private long PreciseNow() => _coarseClock ? Environment.TickCount64 : _time.GetTimestamp();
-
-    private void InvalidateLocal(TKey key)
-    {
-        if (_flights.TryRemove(key, out var flight))
-        {
-            flight.Invalidate();
-        }
-
-        if (_entries.TryGetValue(key, out var entry))
-        {
-            RemoveEntry(key, entry);
-        }
-    }
 
     private Flight NewFlight(TKey key, Func<TKey, string> l2Key) => new(Cache.NeedsStringKeys ? Cache.QualifyKey(l2Key(key)) : null);
 
@@ -324,6 +232,7 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
     {
         // One span per shared attempt (not per caller), only when someone listens; the body's own spans nest under it.
         using var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity() : null;
+        flight.ExpiresAt = UnixMilliseconds() + (long)(CurrentPolicyLifetimes()?.Settings.Duration ?? Definition.Duration).TotalMilliseconds;
         try
         {
             var value = Cache.Distributed is { } l2
@@ -335,6 +244,12 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
             flight.Completion.TrySetResult(value);
             Store(key, flight);
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+
+            // Like HybridCache, the L2 write happens after the callers have their value.
+            if (flight.L2Write is { } write)
+            {
+                await WriteL2Async(flight, write).ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {
@@ -375,46 +290,6 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         return factory(state, key, flight.Token);
     }
 
-    private async Task<TValue> GetThroughL2Async<TState>(
-        HybridCache l2, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
-    {
-        var call = new L2Call<TState>(this, flight, key, state, factory);
-        var l2Options = CurrentPolicyLifetimes()?.L2Options ?? _l2Options;
-        try
-        {
-            var value = BoxedInL2
-                ? (await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.RunBoxed, l2Options, _l2Tags, flight.Token)
-                    .ConfigureAwait(false)).Value!
-                : await l2.GetOrCreateAsync(flight.L2Key!, call, L2Call<TState>.Run, l2Options, _l2Tags, flight.Token)
-                    .ConfigureAwait(false);
-            Cache.ReportL2Success();
-            if (CacheTelemetry.Requests.Enabled)
-            {
-                // The body ran inside HybridCache's factory exactly when the L2 missed.
-                CacheTelemetry.Requests.Add(
-                    1, _methodTag, CacheTelemetry.TierL2, call.Stage == L2CallStage.NotRun ? CacheTelemetry.Hit : CacheTelemetry.Miss);
-            }
-
-            return value;
-        }
-        catch (Exception e) when (call.Stage != L2CallStage.Failed && !(e is OperationCanceledException && flight.Token.IsCancellationRequested))
-        {
-            // The L2 failed, not the body: a cached call never fails because of the cache.
-            Cache.ReportL2Failure(Definition.MethodName, "get", e);
-            if (call.Stage == L2CallStage.Succeeded)
-            {
-                return call.Value!;
-            }
-        }
-
-        if (CacheTelemetry.Requests.Enabled)
-        {
-            CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierL2, CacheTelemetry.Miss);
-        }
-
-        return await RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
-    }
-
     private void Store(TKey key, Flight flight)
     {
         if (flight.Invalidated)
@@ -423,6 +298,17 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
 
         var lifetime = CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
+
+        // No tier serves a value past its duration: an L1 copy never outlives the value's own expiry (a slow body or an
+        // L2 entry read late leaves less than the L1 lifetime).
+        var remaining = flight.ExpiresAt - UnixMilliseconds();
+        if (remaining <= 0)
+        {
+            return;
+        }
+
+        lifetime = Math.Min(lifetime, ToLocalTicks(remaining / 1000d));
+
         var entry = new Entry(flight.Completion.Task, PreciseNow() + lifetime, Interlocked.Increment(ref _sequence), flight.L2Key);
         while (true)
         {
@@ -498,17 +384,11 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         }
     }
 
-    // HybridCache's built-in serializers write a null string or byte[] as an empty payload, which reads
-    // back as "" or []; a box keeps null a null for those two types (others go through JSON, which keeps it).
-    private static bool BoxedInL2 => typeof(TValue) == typeof(string) || typeof(TValue) == typeof(byte[]);
-
-    private sealed class PolicyLifetimes(Policies.CacheSettings settings, long localLifetime, HybridCacheEntryOptions? l2Options)
+    private sealed class PolicyLifetimes(Policies.CacheSettings settings, long localLifetime)
     {
         public Policies.CacheSettings Settings { get; } = settings;
 
         public long LocalLifetime { get; } = localLifetime;
-
-        public HybridCacheEntryOptions? L2Options { get; } = l2Options;
     }
 
     private sealed record Entry(Task<TValue> Task, long ExpiresAt, long Sequence, string? L2Key)
@@ -519,121 +399,4 @@ public sealed class CacheRegion<TKey, TValue> : ICacheRegion
         public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
     }
 
-    /// <summary>One run of the body (through the L2) shared by every caller that missed the same key.</summary>
-    private sealed class Flight(string? l2Key)
-    {
-        private readonly CancellationTokenSource _cancellation = new();
-
-        // Callers still waiting; -1 once all of them cancelled (the body's token is then cancelled).
-        private int _waiters = 1;
-        private volatile bool _invalidated;
-
-        public TaskCompletionSource<TValue> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public string? L2Key { get; } = l2Key;
-
-        public CancellationToken Token => _cancellation.Token;
-
-        public bool Invalidated => _invalidated;
-
-        // Whether the body ran (an L2 miss or no L2), for the span's cache.tier.
-        public bool RanBody { get; set; }
-
-        public void Invalidate() => _invalidated = true;
-
-        public bool TryJoin()
-        {
-            var waiters = Volatile.Read(ref _waiters);
-            while (waiters >= 0)
-            {
-                var seen = Interlocked.CompareExchange(ref _waiters, waiters + 1, waiters);
-                if (seen == waiters)
-                {
-                    return true;
-                }
-
-                waiters = seen;
-            }
-
-            return false;
-        }
-
-        public Task<TValue> WaitAsync(CancellationToken cancellationToken)
-        {
-            var task = Completion.Task;
-
-            // A caller that cannot cancel shares the attempt's own task: no allocation.
-            return !cancellationToken.CanBeCanceled || task.IsCompleted ? task : WaitCancellableAsync(cancellationToken);
-        }
-
-        private async Task<TValue> WaitCancellableAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Completion.Task.IsCompleted)
-            {
-                // Leave before the caller sees its cancellation, so "every caller has gone" is observable.
-                Leave();
-                throw;
-            }
-        }
-
-        private void Leave()
-        {
-            if (Interlocked.Decrement(ref _waiters) == 0 && Interlocked.CompareExchange(ref _waiters, -1, 0) == 0)
-            {
-                _cancellation.Cancel();
-            }
-        }
-    }
-
-    private enum L2CallStage
-    {
-        NotRun,
-        Running,
-        Succeeded,
-        Failed,
-    }
-
-    /// <summary>The HybridCache factory state: runs the body and remembers whether and how it ran.</summary>
-    private sealed class L2Call<TState>(
-        CacheRegion<TKey, TValue> region, Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
-    {
-        public static readonly Func<L2Call<TState>, CancellationToken, ValueTask<TValue>> Run = static (call, _) => call.RunAsync();
-
-        public static readonly Func<L2Call<TState>, CancellationToken, ValueTask<L2Box<TValue>>> RunBoxed =
-            static async (call, _) => new L2Box<TValue> { Value = await call.RunAsync().ConfigureAwait(false) };
-
-        public L2CallStage Stage { get; private set; }
-
-        public TValue? Value { get; private set; }
-
-        private async ValueTask<TValue> RunAsync()
-        {
-            Stage = L2CallStage.Running;
-            try
-            {
-                // The flight's token, not HybridCache's: ours is cancelled only when all our callers left.
-                var value = await region.RunBodyAsync(flight, key, state, factory).ConfigureAwait(false);
-                Value = value;
-                Stage = L2CallStage.Succeeded;
-                return value;
-            }
-            catch
-            {
-                Stage = L2CallStage.Failed;
-                throw;
-            }
-        }
-    }
-}
-
-/// <summary>The L2 payload of a <see langword="string"/> or <see langword="byte"/>[] result, so that null survives serialization.</summary>
-/// <typeparam name="T">The result type.</typeparam>
-internal sealed class L2Box<T>
-{
-    /// <summary>The result.</summary>
-    public T? Value { get; set; }
 }

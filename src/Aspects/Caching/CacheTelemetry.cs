@@ -32,6 +32,7 @@ internal static class CacheTelemetry
     public static readonly KeyValuePair<string, object?> Miss = new("cache.result", "miss");
     public static readonly KeyValuePair<string, object?> KindKey = new("cache.invalidation", "key");
     public static readonly KeyValuePair<string, object?> KindTag = new("cache.invalidation", "tag");
+    public static readonly KeyValuePair<string, object?> KindAll = new("cache.invalidation", "all");
     public static readonly KeyValuePair<string, object?> OriginLocal = new("cache.origin", "local");
     public static readonly KeyValuePair<string, object?> OriginRemote = new("cache.origin", "remote");
 

@@ -6,9 +6,11 @@ namespace Aspects.Caching;
 /// with Redis pub/sub.
 /// </summary>
 /// <remarks>
-/// Delivery is best effort (pub/sub does not queue for nodes that are disconnected); the L1 lifetime
-/// (<see cref="CachedAttribute.LocalDurationSeconds"/>) bounds how long a node that missed a message
-/// serves the old value.
+/// Delivery is best effort (pub/sub does not queue for nodes that are disconnected). A backplane that may have
+/// missed messages (its connection came back) hands its own node's handler a <see cref="CacheInvalidationKind.All"/>
+/// invalidation, which drops every L1 copy of that node; until then the L1 lifetime
+/// (<see cref="CachedAttribute.LocalDurationSeconds"/>) bounds how long a node that missed a message serves the
+/// old value. The L2 needs no message to be right (see docs/caching.md#guarantees).
 /// </remarks>
 public interface ICacheBackplane
 {

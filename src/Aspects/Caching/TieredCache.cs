@@ -23,6 +23,7 @@ public sealed class TieredCache : IDisposable
     private readonly IDisposable? _subscription;
     private readonly OutageLog _l2Outage;
     private readonly OutageLog _backplaneOutage;
+    private readonly OutageLog _unreadableEntries;
 
     internal TieredCache(CacheOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
@@ -32,10 +33,12 @@ public sealed class TieredCache : IDisposable
         KeyPrefix = options.KeyPrefix;
         MaxKeyLength = options.MaxKeyLength;
         Distributed = options.DistributedCache;
+        ReadFailures = Distributed is not null && ReadFailureCounts.TryGetValue(Distributed, out var failures) ? failures : null;
         Backplane = options.Backplane;
         Logger = loggerFactory.CreateLogger<TieredCache>();
         _l2Outage = new OutageLog(timeProvider);
         _backplaneOutage = new OutageLog(timeProvider);
+        _unreadableEntries = new OutageLog(timeProvider);
         if (Backplane is not null)
         {
             try
@@ -61,6 +64,9 @@ public sealed class TieredCache : IDisposable
     internal HybridCache? Distributed { get; }
 
     internal ICacheBackplane? Backplane { get; }
+
+    // How many reads of the L2's store failed and came back as misses; null when the L2 does not report them.
+    internal L2ReadFailures? ReadFailures { get; }
 
     internal ILogger Logger { get; }
 
@@ -92,7 +98,8 @@ public sealed class TieredCache : IDisposable
 
     /// <summary>
     /// Evicts every entry of every method tagged <paramref name="tag"/>: from this node's memory, from the
-    /// L2 (by tag) and, through the backplane, from the other nodes' memory.
+    /// L2 (a new version of the tag's eviction record makes every node reject the entries computed before it)
+    /// and, through the backplane, from the other nodes' memory.
     /// </summary>
     /// <param name="tag">The tag, as written in <see cref="CachedAttribute.Tags"/>.</param>
     /// <param name="cancellationToken">Cancels the L2 and backplane work (the local eviction has happened by then).</param>
@@ -101,18 +108,22 @@ public sealed class TieredCache : IDisposable
     public async ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        ClearTagLocally(tag, CacheTelemetry.OriginLocal);
+        ClearTagLocally(tag);
+        CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, CacheTelemetry.OriginLocal);
         if (Distributed is not null)
         {
             try
             {
-                await Distributed.RemoveByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+                await WriteEvictionRecordAsync(Distributed, TagRecordKey(tag), TagRecordLifetime, cancellationToken).ConfigureAwait(false);
                 ReportL2Success();
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 ReportL2Failure("*", "remove_by_tag", e);
             }
+
+            // Attempts that read the old record after the first local eviction finish for their callers, unkept.
+            ClearTagLocally(tag);
         }
 
         await PublishAsync(new CacheInvalidation(CacheInvalidationKind.Tag, InstanceId, string.Empty, tag), cancellationToken)
@@ -121,6 +132,70 @@ public sealed class TieredCache : IDisposable
 
     /// <summary>Stops listening to the backplane.</summary>
     public void Dispose() => _subscription?.Dispose();
+
+    // The read-failure counts of the L2s whose stores report them (Aspects.Redis attaches one to each HybridCache it builds).
+    internal static readonly ConditionalWeakTable<HybridCache, L2ReadFailures> ReadFailureCounts = [];
+
+    // How long a tag's eviction record lives: longer than any entry (tags are few, records tiny).
+    internal static readonly TimeSpan TagRecordLifetime = TimeSpan.FromDays(3650);
+
+    // Reads of entries and records: the L2 only (our L1 is the local tier), never a factory run or a write by HybridCache.
+    internal static readonly HybridCacheEntryOptions L2ReadOptions = new()
+    {
+        Flags = HybridCacheEntryFlags.DisableLocalCache | HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableDistributedCacheWrite,
+    };
+
+    internal static HybridCacheEntryOptions L2WriteOptions(TimeSpan expiration) =>
+        new() { Expiration = expiration, Flags = HybridCacheEntryFlags.DisableLocalCache };
+
+    // The current version of an eviction record; "" while there is none (nothing was evicted within its lifetime).
+    internal static async Task<string> ReadEvictionRecordAsync(HybridCache l2, string recordKey, CancellationToken cancellationToken) =>
+        await l2.GetOrCreateAsync(recordKey, 0, static (_, _) => default(ValueTask<string?>), L2ReadOptions, null, cancellationToken)
+            .ConfigureAwait(false) ?? string.Empty;
+
+    // How often an eviction reads its record back before it completes anyway (see WriteEvictionRecordAsync).
+    private const int RecordReadBacks = 10;
+
+    // A fresh version, unique across nodes: entries stamped with any earlier version are rejected from now on.
+    // HybridCache lets concurrent identical reads share one, so an attempt starting right after the eviction could
+    // join a read of the record issued before the write and see the old version. The eviction therefore completes
+    // only once a read of the record returns the new version, which means no read issued before the write is still
+    // there to be joined. Bounded: when the store answers another version (a later eviction won, or the write was
+    // lost), the wait ends after a few tries.
+    internal static async ValueTask WriteEvictionRecordAsync(HybridCache l2, string recordKey, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var version = Guid.NewGuid().ToString("N");
+        await l2.SetAsync(recordKey, version, L2WriteOptions(lifetime), null, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < RecordReadBacks; i++)
+        {
+            if (await ReadEvictionRecordAsync(l2, recordKey, cancellationToken).ConfigureAwait(false) == version)
+            {
+                return;
+            }
+
+            await Task.Yield();
+        }
+    }
+
+    // Records live beside the entries under a second segment starting with '!', which no method name (the second
+    // segment of every entry key) contains.
+    internal string KeyRecordKey(string qualifiedKey) => QualifyKey(string.Concat("!evicted:", qualifiedKey.AsSpan(KeyPrefix.Length + 1)));
+
+    internal string TagRecordKey(string tag)
+    {
+        var builder = new CacheKeyBuilder("!tag");
+        builder.Append(tag);
+        return QualifyKey(builder.ToString());
+    }
+
+    internal void ReportUnreadableL2Entry(string method)
+    {
+        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation("deserialize"));
+        if (_unreadableEntries.ShouldLog(out var unreported))
+        {
+            CacheLog.L2EntryUnreadable(Logger, method, unreported);
+        }
+    }
 
     internal string QualifyKey(string key)
     {
@@ -199,7 +274,7 @@ public sealed class TieredCache : IDisposable
         return typed;
     }
 
-    private void ClearTagLocally(string tag, KeyValuePair<string, object?> origin)
+    private void ClearTagLocally(string tag)
     {
         foreach (var region in _regions.Values)
         {
@@ -208,13 +283,11 @@ public sealed class TieredCache : IDisposable
                 region.ClearLocal();
             }
         }
-
-        CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, origin);
     }
 
     private void OnRemoteInvalidation(CacheInvalidation invalidation)
     {
-        if (invalidation.Source == InstanceId)
+        if (invalidation.Source == InstanceId && invalidation.Kind != CacheInvalidationKind.All)
         {
             return;
         }
@@ -223,7 +296,20 @@ public sealed class TieredCache : IDisposable
         {
             if (invalidation.Kind == CacheInvalidationKind.Tag)
             {
-                ClearTagLocally(invalidation.Key, CacheTelemetry.OriginRemote);
+                ClearTagLocally(invalidation.Key);
+                CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindTag, CacheTelemetry.OriginRemote);
+                return;
+            }
+
+            if (invalidation.Kind == CacheInvalidationKind.All)
+            {
+                // The backplane may have missed messages (it reconnected): any local copy may predate an eviction.
+                foreach (var region in _regions.Values)
+                {
+                    region.ClearLocal();
+                }
+
+                CacheTelemetry.Invalidations.Add(1, CacheTelemetry.KindAll, CacheTelemetry.OriginRemote);
                 return;
             }
 
@@ -254,4 +340,18 @@ internal interface ICacheRegion
     void ClearLocal();
 
     void InvalidateLocal(string qualifiedKey);
+}
+
+/// <summary>
+/// Counts the reads of an L2's store that failed and that the L2 turned into misses (HybridCache reads a failed
+/// store read as "not found"). An attempt that saw the count move while it read cannot tell an absent eviction
+/// record from an unreadable one, so it neither serves nor writes an L2 entry.
+/// </summary>
+internal sealed class L2ReadFailures
+{
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Record() => Interlocked.Increment(ref _count);
 }

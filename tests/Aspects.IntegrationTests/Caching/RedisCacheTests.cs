@@ -4,11 +4,7 @@ using Aspects.Caching;
 using Aspects.IntegrationTests.Rig;
 using Aspects.Redis.Caching;
 using Aspects.Telemetry;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
@@ -187,44 +183,6 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
 
         await remote.Received.WaitAsync(BoundedWait);
         Assert.False(second.Cache.Region<int, string?>(definition).TryGetLocal(1, out _), "The message evicted the second node's copy.");
-    }
-
-    [Theory]
-    [InlineData("garbage bytes")]
-    [InlineData("a payload of another type")]
-    public async Task A_corrupt_or_foreign_L2_payload_is_a_miss_that_runs_the_body_and_is_counted_and_logged(string payload)
-    {
-        var definition = Definition();
-        var (node, _) = await NodeAsync();
-        var fullKey = _prefix + ":" + KeyOf(definition)(1);
-        if (payload == "garbage bytes")
-        {
-            // Written under the key by the same Redis store HybridCache reads, so only the bytes are wrong.
-            using var store = new RedisCache(Options.Create(new RedisCacheOptions
-            {
-                ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(_connections[^1]),
-            }));
-            await store.SetAsync(fullKey, [0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x13, 0x37], new DistributedCacheEntryOptions());
-        }
-        else
-        {
-            // A well-formed HybridCache entry whose value is an int[], where the method caches a string.
-            var other = RedisCacheSetup.CreateHybridCache(_connections[^1]);
-            await other.SetAsync(fullKey, new[] { 1, 2, 3 }, new HybridCacheEntryOptions
-            {
-                Flags = HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableLocalCacheWrite,
-            });
-        }
-
-        using var errors = new MeasurementCounter("aspects.cache.l2_errors");
-
-        Assert.Equal("run 1", await CallAsync(node, definition, 1));
-
-        Assert.Equal(1, _runs);
-        Assert.True(errors.Total > 0, "The unreadable payload is counted as an L2 error.");
-        Assert.Contains(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Id.Name is "CacheL2Failed" or "CacheDistributedStoreFailed");
-        Assert.Equal("run 1", await CallAsync(node, definition, 1));
-        Assert.Equal(1, _runs);
     }
 
     /// <summary>Asks the server until <paramref name="expected"/> connections subscribe to this test's backplane channel.</summary>

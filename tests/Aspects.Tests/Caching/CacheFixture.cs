@@ -51,9 +51,15 @@ public sealed class CacheFixture
 }
 
 /// <summary>A body whose runs are counted and whose results the test completes by hand.</summary>
-public sealed class ControlledBody<T>
+/// <param name="runContinuationsAsynchronously">
+/// <see langword="false"/> makes <see cref="Complete"/> run the cache's continuation inline, so the attempt's L1 store
+/// and L2 write have happened when it returns (with a synchronous L2 such as <see cref="FakeHybridCache"/>).
+/// </param>
+public sealed class ControlledBody<T>(bool runContinuationsAsynchronously = true)
 {
     private readonly List<(int Key, CancellationToken Token, TaskCompletionSource<T> Result)> _runs = [];
+    private readonly TaskCreationOptions _completion =
+        runContinuationsAsynchronously ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None;
 
     public int Runs
     {
@@ -92,7 +98,7 @@ public sealed class ControlledBody<T>
 
     public static Task<T> Run(ControlledBody<T> body, int key, CancellationToken token)
     {
-        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = new TaskCompletionSource<T>(body._completion);
         lock (body._runs)
         {
             body._runs.Add((key, token, result));
