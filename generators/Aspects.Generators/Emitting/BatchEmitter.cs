@@ -54,7 +54,7 @@ internal static class BatchEmitter
             writer.Line("private static readonly global::System.Collections.Generic.IEqualityComparer<" + batch.KeyType + "> " + ComparerName(model)
                 + " = new global::Aspects.Batching.ExactKeyComparer<" + batch.KeyType + ", " + CacheEmitter.ComponentType(exact) + ">(");
             writer.Line("    static __key => " + CacheEmitter.ComponentExpression(exact, "__key") + ",");
-            writer.Line("    derivedByReference: " + (exact.IsReference ? "true" : "false") + ");");
+            writer.Line("    derivedByReference: " + (batch.DerivedKeysByReference ? "true" : "false") + ");");
             writer.Line();
         }
 

@@ -175,6 +175,10 @@ internal sealed record RateLimitModel(
 /// The key's shape when the batcher must tell keys apart by their exact components (the key type's own equality
 /// merges values the body can tell apart, or it is an unsealed record); <see langword="null"/> for its own equality.
 /// </param>
+/// <param name="DerivedKeysByReference">
+/// Whether the key is an unsealed record, so an instance of a derived type (which may hold members the exact
+/// components do not) equals only itself.
+/// </param>
 internal sealed record BatchModel(
     string KeyType,
     string ValueType,
@@ -185,7 +189,8 @@ internal sealed record BatchModel(
     bool CoreReturnsList,
     bool CoreTakesToken,
     string? Policy = null,
-    KeyShape? ExactKey = null);
+    KeyShape? ExactKey = null,
+    bool DerivedKeysByReference = false);
 
 /// <summary>The shapes of return value the wrappers support.</summary>
 internal enum ReturnKind

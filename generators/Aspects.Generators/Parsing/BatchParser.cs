@@ -88,7 +88,8 @@ internal static class BatchParser
                         shape.ReturnsList,
                         shape.TakesToken,
                         policy,
-                        ExactKeyOf(keyType, known, method.ContainingAssembly));
+                        ExactKeyOf(keyType, known, method.ContainingAssembly),
+                        IsUnsealedRecord(keyType));
             }
         }
 

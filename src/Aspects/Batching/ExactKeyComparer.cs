@@ -24,8 +24,8 @@ public sealed class ExactKeyComparer<TKey, TExact> : IEqualityComparer<TKey>
     /// <summary>Creates a comparer of keys by their exact components.</summary>
     /// <param name="exact">Turns a key into its exact components; must not throw for a non-null key.</param>
     /// <param name="derivedByReference">
-    /// For an unsealed record key: whether an instance of a derived type equals only itself, because it may hold
-    /// members the components do not.
+    /// For an unsealed record key: whether an instance of a type derived from <typeparamref name="TKey"/> equals
+    /// only itself, because it may hold members the exact components do not.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="exact"/> is <see langword="null"/>.</exception>
     public ExactKeyComparer(Func<TKey, TExact> exact, bool derivedByReference)
