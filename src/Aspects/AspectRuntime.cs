@@ -117,18 +117,23 @@ public sealed class AspectRuntime
     /// <param name="name">The method's name (<c>Namespace.Type.Method</c>).</param>
     /// <param name="load">Loads one batch of distinct keys.</param>
     /// <param name="options">The batcher's settings.</param>
+    /// <param name="keyComparer">
+    /// Tells the keys of a batch apart; <see langword="null"/> (the default) for <see cref="EqualityComparer{T}.Default"/>.
+    /// Generated code passes an <see cref="ExactKeyComparer{TKey, TExact}"/> for key types whose <c>Equals</c> is not exact.
+    /// </param>
     /// <returns>A new batcher.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
     public MicroBatcher<TKey, TValue> CreateMicroBatcher<TKey, TValue>(
         string name,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        MicroBatcherOptions options)
+        MicroBatcherOptions options,
+        IEqualityComparer<TKey>? keyComparer = null)
         where TKey : notnull =>
-        new(name, load, options, TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"));
+        new(name, load, options, TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"), keyComparer);
 
     /// <summary>
     /// Creates the batcher of a <c>[Batched(Policy = ...)]</c> method: like
-    /// <see cref="CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, MicroBatcherOptions)"/>,
+    /// <see cref="CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, MicroBatcherOptions, IEqualityComparer{TKey})"/>,
     /// with settings that follow the policy: every batch opened after the policies changed uses the new values.
     /// </summary>
     /// <typeparam name="TKey">The key of one call.</typeparam>
@@ -136,16 +141,18 @@ public sealed class AspectRuntime
     /// <param name="name">The method's name (<c>Namespace.Type.Method</c>).</param>
     /// <param name="load">Loads one batch of distinct keys.</param>
     /// <param name="policy">The method's policy binding (a static field of the generated code).</param>
+    /// <param name="keyComparer">Tells the keys of a batch apart; <see langword="null"/> (the default) for <see cref="EqualityComparer{T}.Default"/>.</param>
     /// <returns>A new batcher.</returns>
     public MicroBatcher<TKey, TValue> CreateMicroBatcher<TKey, TValue>(
         string name,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        BatchingPolicyBinding policy)
+        BatchingPolicyBinding policy,
+        IEqualityComparer<TKey>? keyComparer = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(policy);
         var settings = policy.Resolve(this);
-        var batcher = CreateMicroBatcher(name, load, settings.ToOptions());
+        var batcher = CreateMicroBatcher(name, load, settings.ToOptions(), keyComparer);
         batcher.FollowPolicy(policy, this, settings);
         return batcher;
     }

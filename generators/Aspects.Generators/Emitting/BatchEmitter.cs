@@ -27,8 +27,8 @@ internal static class BatchEmitter
         writer.Line(batch.Policy is null
             ? "    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
                 + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
-                + (batch.ThrowOnMissingKey ? "true" : "false") + " });"
-            : "    " + PolicyBindingName(model) + ");");
+                + (batch.ThrowOnMissingKey ? "true" : "false") + " }" + ComparerArgument(model, batch) + ");"
+            : "    " + PolicyBindingName(model) + ComparerArgument(model, batch) + ");");
         writer.Line("__batcher = global::System.Threading.Interlocked.CompareExchange(ref " + field + ", __created, null) ?? __created;");
         writer.Close();
         writer.Line();
@@ -46,6 +46,18 @@ internal static class BatchEmitter
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private " + isStatic + BatcherType(batch) + "? " + FieldName(model) + ";");
         writer.Line();
+        if (batch.ExactKey is { } exact)
+        {
+            writer.Line("// Keys of a batch are told apart as the body can tell them apart (a decimal's scale, the sign of a zero,");
+            writer.Line("// a DateTime's kind), not by " + batch.KeyType.Replace("global::", string.Empty) + ".Equals.");
+            writer.Line(MethodEmitter.GeneratedCodeAttribute);
+            writer.Line("private static readonly global::System.Collections.Generic.IEqualityComparer<" + batch.KeyType + "> " + ComparerName(model)
+                + " = new global::Aspects.Batching.ExactKeyComparer<" + batch.KeyType + ", " + CacheEmitter.ComponentType(exact) + ">(");
+            writer.Line("    static __key => " + CacheEmitter.ComponentExpression(exact, "__key") + ",");
+            writer.Line("    derivedByReference: " + (batch.DerivedKeysByReference ? "true" : "false") + ");");
+            writer.Line();
+        }
+
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Open("private " + isStatic + "async global::System.Threading.Tasks.Task<" + dictionary + "> " + LoaderName(model)
             + "(global::System.Collections.Generic.IReadOnlyList<" + batch.KeyType + "> keys, global::System.Threading.CancellationToken cancellationToken)");
@@ -76,7 +88,7 @@ internal static class BatchEmitter
 
         var core = (model.IsStatic ? model.SelfType + "." : "this.") + model.CoreName + "(keys" + (batch.CoreTakesToken ? ", cancellationToken" : string.Empty) + ")";
         writer.Line(batch.CoreReturnsList
-            ? "return global::Aspects.Batching.BatchResults.Align(" + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", keys, await " + core + ".ConfigureAwait(false));"
+            ? "return global::Aspects.Batching.BatchResults.Align(" + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", keys, await " + core + ".ConfigureAwait(false)" + ComparerArgument(model, batch) + ");"
             : "return await " + core + ".ConfigureAwait(false);");
 
         if (model.Retry is { } retryLayer)
@@ -92,6 +104,11 @@ internal static class BatchEmitter
         MethodEmitter.EmitPolicyBinding(writer, "BatchingPolicyBinding", PolicyBindingName(model), batch.Policy!,
             "new global::Aspects.Policies.BatchingSettings(" + RetryEmitter.Number(batch.MaxBatchSize) + ", "
             + RetryEmitter.Number(batch.MaxDelayMilliseconds) + ", " + (batch.ThrowOnMissingKey ? "true" : "false") + ")");
+
+    private static string ComparerArgument(MethodModel model, BatchModel batch) =>
+        batch.ExactKey is null ? string.Empty : ", " + (model.IsStatic ? model.SelfType + "." : string.Empty) + ComparerName(model);
+
+    private static string ComparerName(MethodModel model) => "__aspectsBatchKeys_" + model.MemberSuffix;
 
     private static string PolicyBindingName(MethodModel model) => "__aspectsBatchPolicy_" + model.MemberSuffix;
 

@@ -190,7 +190,7 @@ internal static class CacheEmitter
     }
 
     /// <summary>The type of a key component in the in-process key.</summary>
-    private static string ComponentType(KeyShape shape)
+    internal static string ComponentType(KeyShape shape)
     {
         if (!shape.IsComposite)
         {
@@ -208,7 +208,7 @@ internal static class CacheEmitter
     }
 
     /// <summary>The expression that turns <paramref name="value"/> into its in-process key component.</summary>
-    private static string ComponentExpression(KeyShape shape, string value)
+    internal static string ComponentExpression(KeyShape shape, string value)
     {
         if (!shape.IsComposite)
         {

@@ -171,6 +171,14 @@ internal sealed record RateLimitModel(
 /// <param name="CoreReturnsList">Whether the body returns values aligned with the keys instead of a dictionary.</param>
 /// <param name="CoreTakesToken">Whether the body takes a <c>CancellationToken</c>.</param>
 /// <param name="Policy">The named policy that overrides the values at run time, or <see langword="null"/>.</param>
+/// <param name="ExactKey">
+/// The key's shape when the batcher must tell keys apart by their exact components (the key type's own equality
+/// merges values the body can tell apart, or it is an unsealed record); <see langword="null"/> for its own equality.
+/// </param>
+/// <param name="DerivedKeysByReference">
+/// Whether the key is an unsealed record, so an instance of a derived type (which may hold members the exact
+/// components do not) equals only itself.
+/// </param>
 internal sealed record BatchModel(
     string KeyType,
     string ValueType,
@@ -180,7 +188,9 @@ internal sealed record BatchModel(
     bool ThrowOnMissingKey,
     bool CoreReturnsList,
     bool CoreTakesToken,
-    string? Policy = null);
+    string? Policy = null,
+    KeyShape? ExactKey = null,
+    bool DerivedKeysByReference = false);
 
 /// <summary>The shapes of return value the wrappers support.</summary>
 internal enum ReturnKind

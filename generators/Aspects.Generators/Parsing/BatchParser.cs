@@ -87,7 +87,9 @@ internal static class BatchParser
                         throwOnMissingKey,
                         shape.ReturnsList,
                         shape.TakesToken,
-                        policy);
+                        policy,
+                        ExactKeyOf(keyType, known, method.ContainingAssembly),
+                        IsUnsealedRecord(keyType));
             }
         }
 
@@ -99,6 +101,19 @@ internal static class BatchParser
             ExpectedBody(method, coreName, keyType, valueType) + " (the body of a [Batched] method receives every key of a batch; it may also return Dictionary<TKey, TValue> or IReadOnlyList<TValue> aligned with the keys, as Task or ValueTask)"));
         return null;
     }
+
+    /// <summary>
+    /// The key's shape when its own equality is not exact (the rule and the classification of <c>[Cached]</c>
+    /// keys: equal only when the body cannot tell them apart), so the batcher compares exact components instead;
+    /// <see langword="null"/> when the type's equality is exact, or when the type is not a supported key type and
+    /// its own equality is all there is.
+    /// </summary>
+    private static KeyShape? ExactKeyOf(ITypeSymbol keyType, KnownTypes known, IAssemblySymbol assembly) =>
+        CacheParser.ShapeOf(keyType, known, assembly) is { } shape && (IsUnsealedRecord(keyType) || HasInexactLeaf(shape)) ? shape : null;
+
+    private static bool IsUnsealedRecord(ITypeSymbol type) => type is { IsRecord: true, IsReferenceType: true, IsSealed: false };
+
+    private static bool HasInexactLeaf(KeyShape shape) => shape.ExactType is not null || shape.Members.Any(m => HasInexactLeaf(m.Shape));
 
     private static (bool ReturnsList, bool TakesToken)? MatchBody(
         IMethodSymbol candidate, IMethodSymbol method, ITypeSymbol keyType, ITypeSymbol valueType, KnownTypes known)

@@ -192,6 +192,9 @@ internal static class CacheParser
         return new CacheKeyPart(MethodParser.Escape(parameter.Name), type.Qualified(), shape, exactRuntimeType);
     }
 
+    /// <summary>The key shape of a parameter's type (see the overload below); <c>[Batched]</c> keys use it too.</summary>
+    internal static KeyShape? ShapeOf(ITypeSymbol type, KnownTypes known, IAssemblySymbol assembly) => ShapeOf(type, known, assembly, depth: 0);
+
     /// <summary>
     /// The key shape of <paramref name="type"/>: a supported leaf type, or a record, record struct or value tuple
     /// whose members are keys themselves; <see langword="null"/> when it cannot be a key.

@@ -15,10 +15,13 @@ namespace Aspects.Batching;
 /// <para>
 /// A batch opens with its first call and is flushed when it holds <see cref="MicroBatcherOptions.MaxBatchSize"/>
 /// distinct keys or <see cref="MicroBatcherOptions.MaxDelay"/> later on the given <see cref="TimeProvider"/>,
-/// whichever comes first. Keys are compared with <see cref="EqualityComparer{T}.Default"/>; callers of the same
-/// key in one batch share one entry of the load's key list. Each caller's key is looked up in the load's result:
+/// whichever comes first. Keys are compared with the given key comparer (<see cref="EqualityComparer{T}.Default"/>
+/// when none is given); callers of the same key in one batch share one entry of the load's key list. Generated
+/// wrappers pass an <see cref="ExactKeyComparer{TKey, TExact}"/> when the key type's own <c>Equals</c> merges keys the
+/// load can tell apart, so each exact key is loaded once and on its own. Each caller's key is looked up in the load's result:
 /// a missing key yields <see langword="default"/>, or <see cref="KeyNotFoundException"/> with
-/// <see cref="MicroBatcherOptions.ThrowOnMissingKey"/>. A load that throws fails exactly the callers of its batch.
+/// <see cref="MicroBatcherOptions.ThrowOnMissingKey"/>; when the result's own comparer merges two keys the batcher
+/// kept apart, both callers get that one entry (the load decided). A load that throws fails exactly the callers of its batch.
 /// </para>
 /// <para>
 /// A caller's cancellation completes only that caller's task as cancelled. The load's token is cancelled
@@ -68,6 +71,7 @@ public sealed class MicroBatcher<TKey, TValue>
     private readonly Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> _load;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IEqualityComparer<TKey>? _keyComparer;
     // Not readonly: a batcher following a policy takes new values when a batch opens (FollowPolicy).
     private int _maxBatchSize;
     private TimeSpan _maxDelay;
@@ -116,6 +120,28 @@ public sealed class MicroBatcher<TKey, TValue>
         MicroBatcherOptions options,
         TimeProvider timeProvider,
         ILogger logger)
+        : this(name, load, options, timeProvider, logger, keyComparer: null)
+    {
+    }
+
+    /// <summary>Creates a batcher that logs failed batches and overload to <paramref name="logger"/> and tells keys apart with <paramref name="keyComparer"/>.</summary>
+    /// <param name="name">The method's name (<c>Namespace.Type.Method</c>) for telemetry, logs and error messages.</param>
+    /// <param name="load">Loads one batch: called once per batch with its distinct keys; may leave keys out of its result.</param>
+    /// <param name="options">The settings, validated and copied here.</param>
+    /// <param name="timeProvider">The clock of <see cref="MicroBatcherOptions.MaxDelay"/>.</param>
+    /// <param name="logger">Where failures and overload are logged.</param>
+    /// <param name="keyComparer">
+    /// Tells the keys of a batch apart; <see langword="null"/> (the default) for <see cref="EqualityComparer{T}.Default"/>.
+    /// Two calls whose keys it finds equal share one key of the load and its value.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
+    public MicroBatcher(
+        string name,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
+        MicroBatcherOptions options,
+        TimeProvider timeProvider,
+        ILogger logger,
+        IEqualityComparer<TKey>? keyComparer)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(load);
@@ -146,6 +172,7 @@ public sealed class MicroBatcher<TKey, TValue>
         _load = load;
         _timeProvider = timeProvider;
         _logger = logger;
+        _keyComparer = keyComparer;
         _maxBatchSize = options.MaxBatchSize;
         _maxDelay = options.MaxDelay;
         _throwOnMissingKey = options.ThrowOnMissingKey;
@@ -605,7 +632,8 @@ public sealed class MicroBatcher<TKey, TValue>
 
         // The distinct keys in arrival order (what the load gets) and, per key, the callers as a linked list.
         public readonly List<TKey> Keys = [];
-        public readonly Dictionary<TKey, Waiter> Waiters = [];
+        // Without a comparer the dictionary keeps the default one, and its fast path for value-type keys.
+        public readonly Dictionary<TKey, Waiter> Waiters = new(owner._keyComparer);
 
         public BatchState State;
         public ITimer? Timer;

@@ -3,7 +3,7 @@ namespace Aspects.Policies;
 /// <summary>
 /// Ties one <c>[Batched(Policy = ...)]</c> method to its named policy (<c>Aspects:Batching:{policy}</c>). Generated
 /// code keeps one per method in a <c>static readonly</c> field and passes it to
-/// <see cref="AspectRuntime.CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, BatchingPolicyBinding)"/>;
+/// <see cref="AspectRuntime.CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, BatchingPolicyBinding, IEqualityComparer{TKey})"/>;
 /// the batcher resolves it whenever a batch opens.
 /// </summary>
 /// <param name="policy">The policy name.</param>

@@ -16,6 +16,18 @@ public sealed class BatchResultsTests
     }
 
     [Fact]
+    public void Values_aligned_with_keys_equal_only_by_their_types_Equals_stay_apart_under_the_batchers_comparer()
+    {
+        var exact = new ExactKeyComparer<decimal, Aspects.Caching.ExactDecimal>(static key => key, derivedByReference: false);
+
+        var results = BatchResults.Align<decimal, string>("Shop.Catalog.GetPrice", [1.5m, 1.50m], ["1.5", "1.50"], exact);
+
+        Assert.Equal(2, results.Count);
+        Assert.Equal("1.5", results[1.5m]);
+        Assert.Equal("1.50", results[1.50m]);
+    }
+
+    [Fact]
     public void Different_counts_throw_an_error_naming_the_method_and_both_counts()
     {
         var exception = Assert.Throws<InvalidOperationException>(
