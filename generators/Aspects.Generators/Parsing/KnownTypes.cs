@@ -101,8 +101,8 @@ internal sealed class KnownTypes
         /// <summary>The containing namespace's display name, or <see langword="null"/> for the global namespace.</summary>
         public string? Namespace => type.ContainingNamespace.IsGlobalNamespace ? null : _namespace ??= type.ContainingNamespace.ToDisplayString();
 
-        /// <summary><see cref="MethodParser.HintPrefixOf"/> of the type.</summary>
-        public string HintPrefix => _hintPrefix ??= MethodParser.HintPrefixOf(type, Namespace);
+        /// <summary><see cref="HintNames.PrefixOf"/> of the type.</summary>
+        public string HintPrefix => _hintPrefix ??= HintNames.PrefixOf(type);
 
         /// <summary>The <c>AspectRuntime</c> expression for an instance or a static method of the type.</summary>
         public string Runtime(bool isStatic, KnownTypes known) => isStatic

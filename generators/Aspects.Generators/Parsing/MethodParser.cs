@@ -227,7 +227,7 @@ internal static class MethodParser
         }
 
         return new MethodModel(
-            HintName: facts.HintPrefix + memberSuffix + ".g.cs",
+            HintName: HintNames.Of(facts.HintPrefix, method, memberSuffix),
             Namespace: facts.Namespace,
             ContainingTypes: known.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: facts.Qualified,
@@ -597,52 +597,39 @@ internal static class MethodParser
     }
 
     /// <summary>
-    /// The method name, numbered in declaration order when it is overloaded, so generated files and
-    /// members stay unique and stable.
+    /// Names the members generated next to the method: the method name, numbered in declaration order
+    /// (<c>Get_1</c>, <c>Get_2</c>) when it is overloaded, so generated members stay unique and stable.
+    /// The rule is injective, so no two methods of a type share a suffix whatever they are called: a
+    /// numbered suffix always ends in <c>_</c> and digits, and a name that ends so itself (<c>Get_1</c>,
+    /// <c>Get_</c>) gets one more <c>_</c> (<c>Get_1_</c>), which a numbered suffix never ends with.
     /// </summary>
     public static string MemberSuffixOf(IMethodSymbol method)
     {
         var members = method.ContainingType.GetMembers(method.Name);
-        if (members.Length == 1)
+        if (members.Length > 1)
         {
-            return method.Name;
+            var overloads = members.OfType<IMethodSymbol>()
+                .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
+                .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+                .ToList();
+            if (overloads.Count > 1)
+            {
+                return method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
-        var overloads = members.OfType<IMethodSymbol>()
-            .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
-            .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
-            .ToList();
-        return overloads.Count > 1
-            ? method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1)
-            : method.Name;
+        return EndsLikeANumberedSuffix(method.Name) ? method.Name + "_" : method.Name;
     }
 
-    /// <summary><c>Shop.Outer.InnerT1.</c>: the part of a hint name every method of the type shares.</summary>
-    public static string HintPrefixOf(INamedTypeSymbol containingType, string? @namespace)
+    /// <summary>Whether <paramref name="name"/> ends with <c>_</c> and zero or more digits.</summary>
+    private static bool EndsLikeANumberedSuffix(string name)
     {
-        var name = new StringBuilder();
-        var types = new Stack<INamedTypeSymbol>();
-        for (var type = containingType; type is not null; type = type.ContainingType)
+        var end = name.Length;
+        while (end > 0 && name[end - 1] is >= '0' and <= '9')
         {
-            types.Push(type);
+            end--;
         }
 
-        if (@namespace is not null)
-        {
-            name.Append(@namespace).Append('.');
-        }
-
-        foreach (var type in types)
-        {
-            name.Append(type.Name);
-            if (type.Arity > 0)
-            {
-                name.Append('T').Append(type.Arity);
-            }
-
-            name.Append('.');
-        }
-
-        return name.ToString();
+        return end > 0 && name[end - 1] == '_';
     }
 }

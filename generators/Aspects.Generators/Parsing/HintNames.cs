@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis;
+
+namespace Aspects.Generators.Parsing;
+
+/// <summary>
+/// The names of generated files. The compiler wants them unique ignoring case and made of letters,
+/// digits and a few punctuation characters; one clash fails the whole generator run (CS8785), so every
+/// distinct method gets a distinct name whatever it and its containers are called:
+/// <list type="bullet">
+/// <item>segments are the namespace parts, the containing types outermost first and the method's
+/// member suffix (<see cref="MethodParser.MemberSuffixOf"/>, numbered for overloads), joined with <c>.</c>;</item>
+/// <item>a generic type is written with its arity as in metadata (<c>Result`1</c>), which no identifier can
+/// spell, so <c>Result&lt;T&gt;</c> and <c>ResultT1</c> differ;</item>
+/// <item>a character an identifier may hold but a hint name may not (combining marks, connectors other
+/// than <c>_</c>, format characters) is written as <c>(uXXXX)</c>;</item>
+/// <item>a segment whose name equals a sibling's ignoring case (types <c>SmsApi</c> and <c>SmsAPI</c> in one
+/// namespace, a namespace and a type, methods <c>Send</c> and <c>SEND</c>) gets its rank among them in ordinal
+/// order, <c>SmsAPI[1]</c> and <c>SmsApi[2]</c>; names without such a sibling stay as they are.</item>
+/// </list>
+/// Two methods share a name only if every segment matches ignoring case; each segment is unique ignoring
+/// case among its siblings, so that makes them the same method.
+/// </summary>
+internal static class HintNames
+{
+    /// <summary><c>Shop.Outer.Inner`1.</c>: the part of a hint name every method of the type shares.</summary>
+    public static string PrefixOf(INamedTypeSymbol containingType)
+    {
+        var symbols = new Stack<INamespaceOrTypeSymbol>();
+        for (INamespaceOrTypeSymbol? symbol = containingType; symbol is not null && symbol is not INamespaceSymbol { IsGlobalNamespace: true }; symbol = (INamespaceOrTypeSymbol?)symbol.ContainingType ?? symbol.ContainingNamespace)
+        {
+            symbols.Push(symbol);
+        }
+
+        var name = new StringBuilder();
+        foreach (var symbol in symbols)
+        {
+            var text = symbol.MetadataName;
+            var siblings = symbol.ContainingType is { } outer
+                ? outer.GetTypeMembers().Cast<INamespaceOrTypeSymbol>()
+                : symbol.ContainingNamespace.GetMembers();
+            AppendSegment(name, text, RankAmong(siblings.Where(s => string.Equals(s.MetadataName, text, StringComparison.OrdinalIgnoreCase)), symbol));
+            name.Append('.');
+        }
+
+        return name.ToString();
+    }
+
+    /// <summary>The file name of <paramref name="method"/>, given its type's prefix and its member suffix.</summary>
+    public static string Of(string prefix, IMethodSymbol method, string memberSuffix)
+    {
+        // Methods whose names differ only in case: rank the distinct names of the type that match ignoring case.
+        var sameIgnoringCase = new List<string>();
+        foreach (var member in method.ContainingType.MemberNames)
+        {
+            if (string.Equals(member, method.Name, StringComparison.OrdinalIgnoreCase) && !sameIgnoringCase.Contains(member))
+            {
+                sameIgnoringCase.Add(member);
+            }
+        }
+
+        var rank = 0;
+        if (sameIgnoringCase.Count > 1)
+        {
+            sameIgnoringCase.Sort(StringComparer.Ordinal);
+            rank = sameIgnoringCase.IndexOf(method.Name) + 1;
+        }
+
+        var name = new StringBuilder(prefix);
+        AppendSegment(name, memberSuffix, rank);
+        return name.Append(".g.cs").ToString();
+    }
+
+    /// <summary>
+    /// The 1-based rank of <paramref name="symbol"/> among <paramref name="sameIgnoringCase"/> (itself
+    /// included) in ordinal order of their names, namespaces first; 0 when it has no such sibling.
+    /// </summary>
+    private static int RankAmong(IEnumerable<INamespaceOrTypeSymbol> sameIgnoringCase, INamespaceOrTypeSymbol symbol)
+    {
+        var group = sameIgnoringCase.ToList();
+        if (group.Count < 2)
+        {
+            return 0;
+        }
+
+        group.Sort(static (x, y) => string.CompareOrdinal(x.MetadataName, y.MetadataName) is var byName and not 0
+            ? byName
+            : (x is INamespaceSymbol ? 0 : 1) - (y is INamespaceSymbol ? 0 : 1));
+        return group.FindIndex(s => SymbolEqualityComparer.Default.Equals(s, symbol)) + 1;
+    }
+
+    private static void AppendSegment(StringBuilder name, string text, int rank)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c) || c is '_' or '`')
+            {
+                name.Append(c);
+            }
+            else
+            {
+                name.Append("(u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)).Append(')');
+            }
+        }
+
+        if (rank > 0)
+        {
+            name.Append('[').Append(rank.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+    }
+}
