@@ -115,6 +115,16 @@ internal static class DiagnosticDescriptors
         "Batched method cannot be an instance method of a struct",
         "[Batched] method '{0}' is an instance method of struct '{1}', but its batcher is created on first use and kept in a field: a readonly struct cannot store it, and every copy of the struct would get its own batcher, so calls would not be batched together; make '{0}' static, or make '{1}' a class or record class");
 
+    public static readonly DiagnosticDescriptor ReservedMemberName = Error(
+        "ASP0021",
+        "Member name is reserved for generated code",
+        "'{0}' in '{1}' has the name of a member the generator adds for '{2}': rename it (names that start with '__aspects' are reserved for generated members)");
+
+    public static readonly DiagnosticDescriptor GeneratedMemberClash = Error(
+        "ASP0022",
+        "Generated member clashes with an existing member",
+        "[Cached] on '{0}' adds '{1}', which clashes with {2}: {3}");
+
     // ASP0030 onwards: warnings for legal but suspicious uses, reported by AspectUsageAnalyzer. Silence one
     // where it is intended with #pragma warning disable, or for a project in .editorconfig
     // (dotnet_diagnostic.ASP0030.severity = none).

@@ -89,6 +89,7 @@ internal sealed class KnownTypes
         private string? _errorMessageName;
         private string? _namespace;
         private string? _hintPrefix;
+        private List<string>? _reservedMemberNames;
         private string? _instanceRuntime;
         private string? _staticRuntime;
 
@@ -100,6 +101,10 @@ internal sealed class KnownTypes
 
         /// <summary>The containing namespace's display name, or <see langword="null"/> for the global namespace.</summary>
         public string? Namespace => type.ContainingNamespace.IsGlobalNamespace ? null : _namespace ??= type.ContainingNamespace.ToDisplayString();
+
+        /// <summary>The type's member names that start with <see cref="GeneratedMemberCheck.ReservedPrefix"/> (almost always none).</summary>
+        public List<string> ReservedMemberNames => _reservedMemberNames ??=
+            type.MemberNames.Where(static name => name.StartsWith(GeneratedMemberCheck.ReservedPrefix, StringComparison.Ordinal)).ToList();
 
         /// <summary><see cref="HintNames.PrefixOf"/> of the type.</summary>
         public string HintPrefix => _hintPrefix ??= HintNames.PrefixOf(type);

@@ -217,6 +217,12 @@ internal static class MethodParser
                 "a cached call may not run at all, so it cannot be relied on to evict anything; put [InvalidatesCache] on the method that changes the data"));
         }
 
+        GeneratedMemberCheck.CheckReservedNames(method, memberSuffix, facts, diagnostics);
+        if (cache is not null)
+        {
+            GeneratedMemberCheck.CheckInvalidateMethod(method, cache, known, location, diagnostics, cancellationToken);
+        }
+
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
         var coreIsAsync = returns is { } returnKind && !batched && !hasByRefParameter
             && CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
@@ -605,21 +611,20 @@ internal static class MethodParser
     /// </summary>
     public static string MemberSuffixOf(IMethodSymbol method)
     {
-        var members = method.ContainingType.GetMembers(method.Name);
-        if (members.Length > 1)
+        if (method.ContainingType.GetMembers(method.Name).Length > 1 && OverloadsInOrder(method) is { Count: > 1 } overloads)
         {
-            var overloads = members.OfType<IMethodSymbol>()
-                .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
-                .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
-                .ToList();
-            if (overloads.Count > 1)
-            {
-                return method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
+            return method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return EndsLikeANumberedSuffix(method.Name) ? method.Name + "_" : method.Name;
     }
+
+    /// <summary>The methods named like <paramref name="method"/> in its type, in declaration order (file path, then position).</summary>
+    public static List<IMethodSymbol> OverloadsInOrder(IMethodSymbol method) =>
+        method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+            .ToList();
 
     /// <summary>Whether <paramref name="name"/> ends with <c>_</c> and zero or more digits.</summary>
     private static bool EndsLikeANumberedSuffix(string name)
