@@ -93,23 +93,29 @@ internal static class GeneratedMemberCheck
                     return;
                 }
             }
+
+            // A cached method of a base type gets its Invalidate method in generated code, which this compilation does not see.
+            foreach (var member in @base.GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol { DeclaredAccessibility: not Accessibility.Private } other && AddsTheSameInvalidateMethod(other, parameters, known, cancellationToken))
+                {
+                    Report(
+                        "the one [Cached] adds to '" + @base.Name + "' for '" + other.ToDisplayString(Signature) + "', which it would hide",
+                        "keep [Cached] on one of them (an override that calls the base method is cached by it)");
+                    return;
+                }
+            }
         }
 
         // Only an earlier overload counts: the first of a clashing pair is generated, the later ones are reported.
         foreach (var other in MethodParser.OverloadsInOrder(method))
         {
-            cancellationToken.ThrowIfCancellationRequested();
             if (SymbolEqualityComparer.Default.Equals(other, method))
             {
                 break;
             }
 
-            if (other.GetAttributes().FirstOrDefault(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Cached) is { } attribute
-                && other.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault() is { } syntax
-                && CacheParser.ParseCached(new AttributeReader(attribute, [], cancellationToken), other, syntax, known, []) is { } otherCache
-                && KeyTypes(other, otherCache, known) is { } otherParameters
-                && otherParameters.Count == parameters.Count
-                && otherParameters.Zip(parameters, (x, y) => SymbolEqualityComparer.Default.Equals(x, y)).All(same => same))
+            if (AddsTheSameInvalidateMethod(other, parameters, known, cancellationToken))
             {
                 Report(
                     "the one [Cached] adds for its earlier overload '" + other.ToDisplayString(Signature) + "', whose key has the same types",
@@ -120,6 +126,18 @@ internal static class GeneratedMemberCheck
 
         void Report(string clash, string fix) =>
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedMemberClash, location, method.Name, generated, clash, fix));
+    }
+
+    /// <summary>Whether <paramref name="other"/> is <c>[Cached]</c> and its <c>Invalidate{Name}</c> takes <paramref name="parameters"/>.</summary>
+    private static bool AddsTheSameInvalidateMethod(IMethodSymbol other, List<ITypeSymbol> parameters, KnownTypes known, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return other.GetAttributes().FirstOrDefault(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Cached) is { } attribute
+            && other.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault() is { } syntax
+            && CacheParser.ParseCached(new AttributeReader(attribute, [], cancellationToken), other, syntax, known, []) is { } cache
+            && KeyTypes(other, cache, known) is { } otherParameters
+            && otherParameters.Count == parameters.Count
+            && otherParameters.Zip(parameters, (x, y) => SymbolEqualityComparer.Default.Equals(x, y)).All(same => same);
     }
 
     /// <summary>The parameter types of the generated <c>Invalidate{Name}</c>: the key's, then the token.</summary>

@@ -47,29 +47,48 @@ internal static class HintNames
         return name.ToString();
     }
 
-    /// <summary>The file name of <paramref name="method"/>, given its type's prefix and its member suffix.</summary>
-    public static string Of(string prefix, IMethodSymbol method, string memberSuffix)
+    /// <summary>The file name of a method, given its type's facts, its name and its member suffix.</summary>
+    public static string Of(KnownTypes.TypeFacts facts, string methodName, string memberSuffix)
     {
-        // Methods whose names differ only in case: rank the distinct names of the type that match ignoring case.
-        var sameIgnoringCase = new List<string>();
-        foreach (var member in method.ContainingType.MemberNames)
+        var name = new StringBuilder(facts.HintPrefix);
+        AppendSegment(name, memberSuffix, facts.CaseRanks.TryGetValue(methodName, out var rank) ? rank : 0);
+        return name.Append(".g.cs").ToString();
+    }
+
+    /// <summary>
+    /// The 1-based rank, in ordinal order, of each member name of <paramref name="type"/> that another member
+    /// name equals ignoring case (methods <c>Send</c> and <c>SEND</c>); names without such a twin are absent.
+    /// </summary>
+    public static Dictionary<string, int> CaseRanksOf(INamedTypeSymbol type)
+    {
+        var groups = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var member in type.MemberNames)
         {
-            if (string.Equals(member, method.Name, StringComparison.OrdinalIgnoreCase) && !sameIgnoringCase.Contains(member))
+            if (!groups.TryGetValue(member, out var group))
             {
-                sameIgnoringCase.Add(member);
+                groups.Add(member, group = []);
+            }
+
+            if (!group.Contains(member))
+            {
+                group.Add(member);
             }
         }
 
-        var rank = 0;
-        if (sameIgnoringCase.Count > 1)
+        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var group in groups.Values)
         {
-            sameIgnoringCase.Sort(StringComparer.Ordinal);
-            rank = sameIgnoringCase.IndexOf(method.Name) + 1;
+            if (group.Count > 1)
+            {
+                group.Sort(StringComparer.Ordinal);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    ranks.Add(group[i], i + 1);
+                }
+            }
         }
 
-        var name = new StringBuilder(prefix);
-        AppendSegment(name, memberSuffix, rank);
-        return name.Append(".g.cs").ToString();
+        return ranks;
     }
 
     /// <summary>

@@ -653,6 +653,21 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0022", at: "GetProductAsync", says: "clashes with inherited method 'InvalidateGetProductAsync(int, CancellationToken)' of 'CatalogBase', which it would hide")),
 
+        new("Cached_override_of_a_cached_method", """
+            public partial class CatalogBase
+            {
+                [Cached]
+                public virtual partial Task<string> GetProductAsync(int id);
+                private Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+            }
+            public partial class Catalog : CatalogBase
+            {
+                [Cached]
+                public override partial Task<string> GetProductAsync(int id);
+                private Task<string> GetProductCoreAsync(int id) => base.GetProductAsync(id);
+            }
+            """, Reports("ASP0022", at: "GetProductAsync", says: "clashes with the one [Cached] adds to 'CatalogBase' for 'GetProductAsync(int)', which it would hide: keep [Cached] on one of them")),
+
         new("Type_named_like_the_generated_invalidate_method", """
             public partial class InvalidateGet
             {
