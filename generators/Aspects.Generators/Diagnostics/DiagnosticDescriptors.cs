@@ -26,6 +26,12 @@ internal static class DiagnosticDescriptors
         "Body method is missing",
         "Method '{0}' has aspects but its body method '{1}' does not exist: add '{2} {{ ... }}' to the same type");
 
+    /// <summary>ASP0003 when a method with a near name (<see cref="Parsing.NearMissName"/>) and the expected signature exists.</summary>
+    public static readonly DiagnosticDescriptor MissingCoreMethodNearMiss = Error(
+        "ASP0003",
+        "Body method is missing",
+        "Method '{0}' has aspects but its body method '{1}' does not exist; did you mean '{2}'? It has the expected signature, but the body must be named '{1}': rename '{2}' to '{1}'");
+
     public static readonly DiagnosticDescriptor CoreMethodSignatureMismatch = Error(
         "ASP0004",
         "Body method has the wrong signature",

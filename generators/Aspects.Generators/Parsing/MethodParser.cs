@@ -405,8 +405,9 @@ internal static class MethodParser
         var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
+            diagnostics.Add(NearMissBody(method, coreName) is { } nearMiss
+                ? DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethodNearMiss, syntax.Identifier.GetLocation(), method.Name, coreName, nearMiss)
+                : DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
             return false;
         }
 
@@ -429,6 +430,32 @@ internal static class MethodParser
             method.Name,
             expected));
         return false;
+    }
+
+    /// <summary>
+    /// The nearest name (<see cref="NearMissName"/>) of a method of the type with the signature the body must
+    /// have, or <see langword="null"/>. Runs only when the body is missing, so its scan of the type costs nothing on a valid program.
+    /// </summary>
+    private static string? NearMissBody(IMethodSymbol method, string coreName)
+    {
+        string? nearest = null;
+        var nearestDistance = int.MaxValue;
+        foreach (var name in method.ContainingType.MemberNames)
+        {
+            // The declaration and its overloads are aspect methods, not bodies.
+            if (name == method.Name || NearMissName.Distance(name, coreName) is not (> 0 and var distance)
+                || distance > nearestDistance || (distance == nearestDistance && string.CompareOrdinal(name, nearest) > 0))
+            {
+                continue;
+            }
+
+            if (method.ContainingType.GetMembers(name).Any(m => m is IMethodSymbol candidate && Matches(method, candidate)))
+            {
+                (nearest, nearestDistance) = (name, distance);
+            }
+        }
+
+        return nearest;
     }
 
     /// <summary>

@@ -54,6 +54,15 @@ public static class MisuseCatalogue
             """, Reports("ASP0006", at: "Span<byte>", says: "returns 'Span<byte>'")),
 
         // ---- Bodies ----------------------------------------------------------------------------------
+        new("Body_named_with_Async_before_Core", """
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city, CancellationToken ct = default);
+                private Task<string> GetForecastAsyncCore(string city, CancellationToken ct) => Task.FromResult(city);
+            }
+            """, Reports("ASP0003", at: "GetForecastAsync", says: "did you mean 'GetForecastAsyncCore'? It has the expected signature, but the body must be named 'GetForecastCoreAsync'")),
+
         new("Missing_body_method", """
             public partial class Catalog
             {
