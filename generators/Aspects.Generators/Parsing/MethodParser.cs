@@ -407,6 +407,7 @@ internal static class MethodParser
         {
             diagnostics.Add(NearMissBody(method, coreName) is { } nearMiss
                 ? DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethodNearMiss, syntax.Identifier.GetLocation(), method.Name, coreName, nearMiss)
+                    with { Property = (NearMissName.PropertyKey, nearMiss) }
                 : DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
             return false;
         }

@@ -16,6 +16,9 @@ namespace Aspects.Generators.Parsing;
 /// </summary>
 internal static class NearMissName
 {
+    /// <summary>The ASP0003 diagnostic property that holds the near name, which the code fix renames.</summary>
+    public const string PropertyKey = "NearMiss";
+
     /// <summary>0 when <paramref name="candidate"/> is not near <paramref name="expected"/>; else 1 (same letters) or 2 + the edit distance, smaller is nearer.</summary>
     public static int Distance(string candidate, string expected)
     {
