@@ -27,8 +27,25 @@ internal static class GeneratedMemberCheck
         parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeParamsRefOut,
         miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    private static readonly List<string> NoNames = [];
+
     /// <summary>The prefix of every private member the generator adds.</summary>
     public const string ReservedPrefix = "__aspects";
+
+    /// <summary>The member names of <paramref name="type"/> that start with <see cref="ReservedPrefix"/>; almost always none.</summary>
+    public static List<string> ReservedNamesOf(INamedTypeSymbol type)
+    {
+        List<string>? names = null;
+        foreach (var name in type.MemberNames)
+        {
+            if (name.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        return names ?? NoNames;
+    }
 
     /// <summary>Reports user members named like the private members generated for <paramref name="method"/>.</summary>
     public static void CheckReservedNames(IMethodSymbol method, string memberSuffix, KnownTypes.TypeFacts facts, List<DiagnosticInfo> diagnostics)
@@ -67,7 +84,6 @@ internal static class GeneratedMemberCheck
             return;
         }
 
-        var generated = name + "(" + string.Join(", ", parameters.Select(p => p.Short())) + ")";
         if (type.Name == name)
         {
             Report("the name of its type '" + type.Name + "' (a member cannot be named like its type)", "rename the method or the type");
@@ -108,7 +124,7 @@ internal static class GeneratedMemberCheck
         }
 
         // Only an earlier overload counts: the first of a clashing pair is generated, the later ones are reported.
-        foreach (var other in MethodParser.OverloadsInOrder(method))
+        foreach (var other in type.GetMembers(method.Name).Length == 1 ? [] : MethodParser.OverloadsInOrder(method))
         {
             if (SymbolEqualityComparer.Default.Equals(other, method))
             {
@@ -124,8 +140,8 @@ internal static class GeneratedMemberCheck
             }
         }
 
-        void Report(string clash, string fix) =>
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedMemberClash, location, method.Name, generated, clash, fix));
+        void Report(string clash, string fix) => diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.GeneratedMemberClash, location, method.Name, name + "(" + string.Join(", ", parameters.Select(p => p.Short())) + ")", clash, fix));
     }
 
     /// <summary>Whether <paramref name="other"/> is <c>[Cached]</c> and its <c>Invalidate{Name}</c> takes <paramref name="parameters"/>.</summary>

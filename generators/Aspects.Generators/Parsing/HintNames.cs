@@ -36,11 +36,9 @@ internal static class HintNames
         var name = new StringBuilder();
         foreach (var symbol in symbols)
         {
-            var text = symbol.MetadataName;
-            var siblings = symbol.ContainingType is { } outer
-                ? outer.GetTypeMembers().Cast<INamespaceOrTypeSymbol>()
-                : symbol.ContainingNamespace.GetMembers();
-            AppendSegment(name, text, RankAmong(siblings.Where(s => string.Equals(s.MetadataName, text, StringComparison.OrdinalIgnoreCase)), symbol));
+            AppendSegment(name, symbol.MetadataName, symbol.ContainingType is { } outer
+                ? RankAmong(outer.GetTypeMembers(), symbol)
+                : RankAmong(symbol.ContainingNamespace.GetMembers(), symbol));
             name.Append('.');
         }
 
@@ -61,30 +59,26 @@ internal static class HintNames
     /// </summary>
     public static Dictionary<string, int> CaseRanksOf(INamedTypeSymbol type)
     {
-        var groups = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        // Member names are distinct; twins ignoring case are rare, so look for one before grouping.
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var hasTwins = false;
         foreach (var member in type.MemberNames)
         {
-            if (!groups.TryGetValue(member, out var group))
-            {
-                groups.Add(member, group = []);
-            }
-
-            if (!group.Contains(member))
-            {
-                group.Add(member);
-            }
+            hasTwins |= !seen.Add(member);
         }
 
         var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var group in groups.Values)
+        if (!hasTwins)
         {
-            if (group.Count > 1)
+            return ranks;
+        }
+
+        foreach (var group in type.MemberNames.GroupBy(name => name, StringComparer.OrdinalIgnoreCase))
+        {
+            var names = group.Distinct(StringComparer.Ordinal).OrderBy(name => name, StringComparer.Ordinal).ToList();
+            for (var i = 0; names.Count > 1 && i < names.Count; i++)
             {
-                group.Sort(StringComparer.Ordinal);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    ranks.Add(group[i], i + 1);
-                }
+                ranks.Add(names[i], i + 1);
             }
         }
 
@@ -92,17 +86,28 @@ internal static class HintNames
     }
 
     /// <summary>
-    /// The 1-based rank of <paramref name="symbol"/> among <paramref name="sameIgnoringCase"/> (itself
-    /// included) in ordinal order of their names, namespaces first; 0 when it has no such sibling.
+    /// The 1-based rank of <paramref name="symbol"/> among those of <paramref name="siblings"/> whose metadata
+    /// name equals its own ignoring case (itself included), in ordinal order of the names, namespaces first;
+    /// 0 when it has no such sibling.
     /// </summary>
-    private static int RankAmong(IEnumerable<INamespaceOrTypeSymbol> sameIgnoringCase, INamespaceOrTypeSymbol symbol)
+    private static int RankAmong(IEnumerable<INamespaceOrTypeSymbol> siblings, INamespaceOrTypeSymbol symbol)
     {
-        var group = sameIgnoringCase.ToList();
-        if (group.Count < 2)
+        var text = symbol.MetadataName;
+        var twins = 0;
+        foreach (var sibling in siblings)
+        {
+            if (string.Equals(sibling.MetadataName, text, StringComparison.OrdinalIgnoreCase))
+            {
+                twins++;
+            }
+        }
+
+        if (twins < 2)
         {
             return 0;
         }
 
+        var group = siblings.Where(s => string.Equals(s.MetadataName, text, StringComparison.OrdinalIgnoreCase)).ToList();
         group.Sort(static (x, y) => string.CompareOrdinal(x.MetadataName, y.MetadataName) is var byName and not 0
             ? byName
             : (x is INamespaceSymbol ? 0 : 1) - (y is INamespaceSymbol ? 0 : 1));

@@ -104,8 +104,7 @@ internal sealed class KnownTypes
         public string? Namespace => type.ContainingNamespace.IsGlobalNamespace ? null : _namespace ??= type.ContainingNamespace.ToDisplayString();
 
         /// <summary>The type's member names that start with <see cref="GeneratedMemberCheck.ReservedPrefix"/> (almost always none).</summary>
-        public List<string> ReservedMemberNames => _reservedMemberNames ??=
-            type.MemberNames.Where(static name => name.StartsWith(GeneratedMemberCheck.ReservedPrefix, StringComparison.Ordinal)).ToList();
+        public List<string> ReservedMemberNames => _reservedMemberNames ??= GeneratedMemberCheck.ReservedNamesOf(type);
 
         /// <summary><see cref="HintNames.CaseRanksOf"/> of the type.</summary>
         public Dictionary<string, int> CaseRanks => _caseRanks ??= HintNames.CaseRanksOf(type);
