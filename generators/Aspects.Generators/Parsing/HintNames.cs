@@ -24,32 +24,72 @@ namespace Aspects.Generators.Parsing;
 /// </summary>
 internal static class HintNames
 {
+    private static readonly Dictionary<string, int> NoRanks = new(StringComparer.Ordinal);
+
     /// <summary><c>Shop.Outer.Inner`1.</c>: the part of a hint name every method of the type shares.</summary>
-    public static string PrefixOf(INamedTypeSymbol containingType)
+    public static string PrefixOf(INamedTypeSymbol containingType, KnownTypes known)
     {
-        var symbols = new Stack<INamespaceOrTypeSymbol>();
-        for (INamespaceOrTypeSymbol? symbol = containingType; symbol is not null && symbol is not INamespaceSymbol { IsGlobalNamespace: true }; symbol = (INamespaceOrTypeSymbol?)symbol.ContainingType ?? symbol.ContainingNamespace)
+        var types = new Stack<INamedTypeSymbol>();
+        for (var type = containingType; type is not null; type = type.ContainingType)
         {
-            symbols.Push(symbol);
+            types.Push(type);
         }
 
-        var name = new StringBuilder();
-        foreach (var symbol in symbols)
+        var name = new StringBuilder(known.Namespace(types.Peek().ContainingNamespace).Prefix);
+        foreach (var type in types)
         {
-            AppendSegment(name, symbol.MetadataName, symbol.ContainingType is { } outer
-                ? RankAmong(outer.GetTypeMembers(), symbol)
-                : RankAmong(symbol.ContainingNamespace.GetMembers(), symbol));
+            var rank = type.ContainingType is { } outer
+                ? RankAmong(outer.GetTypeMembers(), type)
+                : known.Namespace(type.ContainingNamespace).Twins?.Contains(type.MetadataName) == true
+                    ? RankAmong(type.ContainingNamespace.GetMembers(), type)
+                    : 0;
+            AppendSegment(name, type.MetadataName, rank);
             name.Append('.');
         }
 
         return name.ToString();
     }
 
+    /// <summary>
+    /// The hint name prefix of <paramref name="namespace"/> (<c>Shop.Orders.</c>, empty for the global one) and
+    /// the names of its members that have a twin ignoring case, or <see langword="null"/> when none has.
+    /// </summary>
+    public static (string Prefix, HashSet<string>? Twins) NamespaceFactsOf(INamespaceSymbol @namespace, KnownTypes known)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        HashSet<string>? twins = null;
+        foreach (var member in @namespace.GetMembers())
+        {
+            if (!seen.Add(member.MetadataName))
+            {
+                (twins ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(member.MetadataName);
+            }
+        }
+
+        if (@namespace.IsGlobalNamespace)
+        {
+            return (string.Empty, twins);
+        }
+
+        var parent = known.Namespace(@namespace.ContainingNamespace);
+        var name = new StringBuilder(parent.Prefix);
+        AppendSegment(name, @namespace.MetadataName, parent.Twins?.Contains(@namespace.MetadataName) == true
+            ? RankAmong(@namespace.ContainingNamespace.GetMembers(), @namespace)
+            : 0);
+        return (name.Append('.').ToString(), twins);
+    }
+
     /// <summary>The file name of a method, given its type's facts, its name and its member suffix.</summary>
     public static string Of(KnownTypes.TypeFacts facts, string methodName, string memberSuffix)
     {
+        var rank = facts.CaseRanks.TryGetValue(methodName, out var found) ? found : 0;
+        if (rank == 0 && !NeedsEscaping(memberSuffix))
+        {
+            return facts.HintPrefix + memberSuffix + ".g.cs";
+        }
+
         var name = new StringBuilder(facts.HintPrefix);
-        AppendSegment(name, memberSuffix, facts.CaseRanks.TryGetValue(methodName, out var rank) ? rank : 0);
+        AppendSegment(name, memberSuffix, rank);
         return name.Append(".g.cs").ToString();
     }
 
@@ -67,12 +107,12 @@ internal static class HintNames
             hasTwins |= !seen.Add(member);
         }
 
-        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!hasTwins)
         {
-            return ranks;
+            return NoRanks;
         }
 
+        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var group in type.MemberNames.GroupBy(name => name, StringComparer.OrdinalIgnoreCase))
         {
             var names = group.Distinct(StringComparer.Ordinal).OrderBy(name => name, StringComparer.Ordinal).ToList();
@@ -114,11 +154,26 @@ internal static class HintNames
         return group.FindIndex(s => SymbolEqualityComparer.Default.Equals(s, symbol)) + 1;
     }
 
+    private static bool IsAllowed(char c) => char.IsLetterOrDigit(c) || c is '_' or '`';
+
+    private static bool NeedsEscaping(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsAllowed(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void AppendSegment(StringBuilder name, string text, int rank)
     {
         foreach (var c in text)
         {
-            if (char.IsLetterOrDigit(c) || c is '_' or '`')
+            if (IsAllowed(c))
             {
                 name.Append(c);
             }
