@@ -24,8 +24,6 @@ namespace Aspects.Generators.Parsing;
 /// </summary>
 internal static class HintNames
 {
-    private static readonly Dictionary<string, int> NoRanks = new(StringComparer.Ordinal);
-
     /// <summary><c>Shop.Outer.Inner`1.</c>: the part of a hint name every method of the type shares.</summary>
     public static string PrefixOf(INamedTypeSymbol containingType, KnownTypes known)
     {
@@ -79,10 +77,10 @@ internal static class HintNames
         return (name.Append('.').ToString(), twins);
     }
 
-    /// <summary>The file name of a method, given its type's facts, its name and its member suffix.</summary>
-    public static string Of(KnownTypes.TypeFacts facts, string methodName, string memberSuffix)
+    /// <summary>The file name of <paramref name="method"/>, given its type's facts and its member suffix.</summary>
+    public static string Of(KnownTypes.TypeFacts facts, IMethodSymbol method, string memberSuffix)
     {
-        var rank = facts.CaseRanks.TryGetValue(methodName, out var found) ? found : 0;
+        var rank = CaseRankOf(method);
         if (rank == 0 && !NeedsEscaping(memberSuffix))
         {
             return facts.HintPrefix + memberSuffix + ".g.cs";
@@ -94,35 +92,24 @@ internal static class HintNames
     }
 
     /// <summary>
-    /// The 1-based rank, in ordinal order, of each member name of <paramref name="type"/> that another member
-    /// name equals ignoring case (methods <c>Send</c> and <c>SEND</c>); names without such a twin are absent.
+    /// The 1-based rank, in ordinal order, of <paramref name="method"/>'s name among the member names of its type
+    /// that equal it ignoring case (methods <c>Send</c> and <c>SEND</c>), or 0 when no other name does. Member
+    /// names are distinct, and the scan allocates nothing unless it finds such a twin.
     /// </summary>
-    public static Dictionary<string, int> CaseRanksOf(INamedTypeSymbol type)
+    private static int CaseRankOf(IMethodSymbol method)
     {
-        // Member names are distinct; twins ignoring case are rare, so look for one before grouping.
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var hasTwins = false;
-        foreach (var member in type.MemberNames)
+        var before = 0;
+        var twins = 0;
+        foreach (var member in method.ContainingType.MemberNames)
         {
-            hasTwins |= !seen.Add(member);
-        }
-
-        if (!hasTwins)
-        {
-            return NoRanks;
-        }
-
-        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var group in type.MemberNames.GroupBy(name => name, StringComparer.OrdinalIgnoreCase))
-        {
-            var names = group.Distinct(StringComparer.Ordinal).OrderBy(name => name, StringComparer.Ordinal).ToList();
-            for (var i = 0; names.Count > 1 && i < names.Count; i++)
+            if (member.Length == method.Name.Length && string.Equals(member, method.Name, StringComparison.OrdinalIgnoreCase))
             {
-                ranks.Add(names[i], i + 1);
+                twins++;
+                before += string.CompareOrdinal(member, method.Name) < 0 ? 1 : 0;
             }
         }
 
-        return ranks;
+        return twins > 1 ? before + 1 : 0;
     }
 
     /// <summary>

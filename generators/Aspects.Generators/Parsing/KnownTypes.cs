@@ -96,7 +96,6 @@ internal sealed class KnownTypes
         private string? _namespace;
         private string? _hintPrefix;
         private List<string>? _reservedMemberNames;
-        private Dictionary<string, int>? _caseRanks;
         private string? _instanceRuntime;
         private string? _staticRuntime;
 
@@ -111,9 +110,6 @@ internal sealed class KnownTypes
 
         /// <summary>The type's member names that start with <see cref="GeneratedMemberCheck.ReservedPrefix"/> (almost always none).</summary>
         public List<string> ReservedMemberNames => _reservedMemberNames ??= GeneratedMemberCheck.ReservedNamesOf(type);
-
-        /// <summary><see cref="HintNames.CaseRanksOf"/> of the type.</summary>
-        public Dictionary<string, int> CaseRanks => _caseRanks ??= HintNames.CaseRanksOf(type);
 
         /// <summary><see cref="HintNames.PrefixOf"/> of the type.</summary>
         public string HintPrefix => _hintPrefix ??= HintNames.PrefixOf(type, owner);

@@ -233,7 +233,7 @@ internal static class MethodParser
         }
 
         return new MethodModel(
-            HintName: HintNames.Of(facts, method.Name, memberSuffix),
+            HintName: HintNames.Of(facts, method, memberSuffix),
             Namespace: facts.Namespace,
             ContainingTypes: known.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: facts.Qualified,
