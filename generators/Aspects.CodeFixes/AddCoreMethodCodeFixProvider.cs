@@ -7,11 +7,13 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Rename;
 
 namespace Aspects.CodeFixes;
 
 /// <summary>
-/// ASP0003: adds the missing <c>{Name}Core</c> body method right after the declaration, with the signature
+/// ASP0003: when the diagnostic names a method with a near name and the right signature, renames it;
+/// always also adds the missing <c>{Name}Core</c> body method right after the declaration, with the signature
 /// the generator expects (for <c>[Batched]</c>: the whole batch in, a dictionary of results out) and a
 /// body that throws until the user writes it. It is not <c>async</c>, so the stub itself compiles without
 /// CS1998; add <c>async</c> when the body awaits.
@@ -47,12 +49,40 @@ public sealed class AddCoreMethodCodeFixProvider : CodeFixProvider
         }
 
         var coreName = CoreMethodName.Of(symbol.Name);
+
+        // ASP0003 found a method with the right signature and a near name: renaming it is the likely fix.
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (diagnostic.Properties.TryGetValue(NearMissName.PropertyKey, out var nearMiss) && nearMiss is not null
+                && NearMissBody(symbol, nearMiss) is { } body)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Rename '" + nearMiss + "' to '" + coreName + "'",
+                        cancellationToken => Renamer.RenameSymbolAsync(context.Document.Project.Solution, body, default, coreName, cancellationToken),
+                        equivalenceKey: DiagnosticIds.MissingCoreMethod + ".Rename"),
+                    diagnostic);
+            }
+        }
+
         context.RegisterCodeFix(
             CodeAction.Create(
                 "Add '" + coreName + "'",
                 _ => Task.FromResult(context.Document.WithSyntaxRoot(root.InsertNodesAfter(method, [Stub(root, model, method, signature)]))),
                 equivalenceKey: DiagnosticIds.MissingCoreMethod),
             context.Diagnostics);
+    }
+
+    /// <summary>
+    /// The method the generator named: of the type's methods called <paramref name="name"/>, the one whose
+    /// parameter types are the declaration's, else the only one.
+    /// </summary>
+    private static IMethodSymbol? NearMissBody(IMethodSymbol declaration, string name)
+    {
+        var methods = declaration.ContainingType.GetMembers(name).OfType<IMethodSymbol>().ToList();
+        return methods.FirstOrDefault(m => m.Parameters.Length == declaration.Parameters.Length
+                && m.Parameters.Zip(declaration.Parameters, (x, y) => SymbolEqualityComparer.Default.Equals(x.Type, y.Type)).All(same => same))
+            ?? (methods.Count == 1 ? methods[0] : null);
     }
 
     /// <summary>Same parameters (names, types, no defaults), return type, type parameters and constraints.</summary>

@@ -63,6 +63,171 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void ASP0003_body_named_with_async_before_core_asks_did_you_mean()
+    {
+        var diagnostic = Single("""
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city, CancellationToken ct = default);
+                private Task<string> GetForecastAsyncCore(string city, CancellationToken ct) => Task.FromResult(city);
+            }
+            """, "ASP0003", at: "GetForecastAsync");
+        Assert.Equal(
+            "Method 'GetForecastAsync' has aspects but its body method 'GetForecastCoreAsync' does not exist; did you mean 'GetForecastAsyncCore'? "
+            + "It has the expected signature, but the body must be named 'GetForecastCoreAsync': rename 'GetForecastAsyncCore' to 'GetForecastCoreAsync'",
+            diagnostic.GetMessage());
+    }
+
+    /// <summary>Each near name, and names that are not near or lack the expected signature, through the generator.</summary>
+    [Theory]
+    [InlineData("GetForecastAsyncCore", true)] // Core and Async swapped
+    [InlineData("CoreGetForecastAsync", true)] // Core elsewhere
+    [InlineData("GetForecastCore", true)] // no Async
+    [InlineData("getForecastCoreAsync", true)] // case
+    [InlineData("GetForecastcoreasync", true)] // case
+    [InlineData("GetForcastCoreAsync", true)] // one letter missing
+    [InlineData("GetForecsatCoreAsync", true)] // two letters swapped
+    [InlineData("GetForecastImplAsync", false)] // another word
+    [InlineData("GetWeatherCoreAsync", false)] // another name
+    [InlineData("FetchForecastCoreAsync", false)] // three edits
+    public void ASP0003_asks_did_you_mean_only_for_a_near_name(string body, bool near)
+    {
+        var diagnostic = Single($$"""
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city, CancellationToken ct = default);
+                private Task<string> {{body}}(string city, CancellationToken ct) => Task.FromResult(city);
+            }
+            """, "ASP0003", at: "GetForecastAsync");
+        Assert.Equal(near, diagnostic.GetMessage().Contains("did you mean '" + body + "'?", StringComparison.Ordinal));
+        Assert.Equal(!near, diagnostic.GetMessage().Contains("add 'private async Task<string> GetForecastCoreAsync(string city, CancellationToken ct) { ... }'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ASP0003_does_not_suggest_a_near_name_with_another_signature()
+    {
+        var diagnostic = Single("""
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city, CancellationToken ct = default);
+                private Task<string> GetForecastAsyncCore(string city) => Task.FromResult(city);
+                private static Task<string> GetForecastCore(string city, CancellationToken ct) => Task.FromResult(city);
+            }
+            """, "ASP0003", at: "GetForecastAsync");
+        Assert.DoesNotContain("did you mean", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASP0003_suggests_the_nearest_of_several_near_names()
+    {
+        var diagnostic = Single("""
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city);
+                private Task<string> GetForcastCoreAsync(string city) => Task.FromResult(city);
+                private Task<string> GetForecastAsyncCore(string city) => Task.FromResult(city);
+            }
+            """, "ASP0003", at: "GetForecastAsync");
+        Assert.Contains("did you mean 'GetForecastAsyncCore'?", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The rule against a reference model on random names: near exactly when the names without their first
+    /// Core and Async are equal ignoring case, or when a brute-force search finds the edits within the limit.
+    /// </summary>
+    [Fact]
+    public void Near_miss_rule_agrees_with_a_reference_model_on_random_names()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("ASPECTS_FUZZ_SEED"), out var configured) ? configured : 20_261_130;
+        var random = new Random(seed);
+        string[] expectedNames = ["GetCore", "GetCoreAsync", "GetForecastCoreAsync", "LoadCore"];
+        const string Alphabet = "GgeEtTCcoOrRAasyn";
+
+        // The rule is compiled into the generator and the code fixes alike (linked source): take the generator's.
+        var distance = typeof(AspectsGenerator).Assembly.GetType("Aspects.Generators.Parsing.NearMissName", throwOnError: true)!
+            .GetMethod("Distance")!.CreateDelegate<Func<string, string, int>>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var expected = expectedNames[random.Next(expectedNames.Length)];
+            var candidate = Mutate(expected, random, Alphabet);
+            var allowed = expected.Length <= 8 ? 1 : 2;
+            var referenceNear = candidate != expected
+                && (string.Equals(WithoutFirst(WithoutFirst(candidate, "Core"), "Async"), WithoutFirst(WithoutFirst(expected, "Core"), "Async"), StringComparison.OrdinalIgnoreCase)
+                    || WithinEdits(candidate.ToUpperInvariant(), expected.ToUpperInvariant(), allowed));
+            Assert.True(
+                referenceNear == distance(candidate, expected) > 0,
+                $"Seed {seed} (ASPECTS_FUZZ_SEED), case {i}: '{candidate}' for '{expected}': the reference says {(referenceNear ? "near" : "not near")}.");
+        }
+
+        static string Mutate(string name, Random random, string alphabet)
+        {
+            for (var edits = random.Next(4); edits > 0; edits--)
+            {
+                var at = random.Next(name.Length + 1);
+                name = random.Next(5) switch
+                {
+                    0 when name.Length > 1 && at < name.Length => name.Remove(at, 1),
+                    1 => name.Insert(at, alphabet[random.Next(alphabet.Length)].ToString()),
+                    2 when at + 1 < name.Length => name[..at] + name[at + 1] + name[at] + name[(at + 2)..],
+                    3 => name.ToLowerInvariant(),
+                    _ => WithoutFirst(name, "Async") + (random.Next(2) == 0 ? "Async" : string.Empty),
+                };
+            }
+
+            return name;
+        }
+
+        static string WithoutFirst(string name, string part) =>
+            name.IndexOf(part, StringComparison.OrdinalIgnoreCase) is var index and >= 0 ? name.Remove(index, part.Length) : name;
+
+        // Every edit can be undone by one edit, so 'to' is within 'limit' edits of 'from' exactly when the
+        // strings reachable from each with half the edits meet; it enumerates them, trusting no distance formula.
+        static bool WithinEdits(string from, string to, int limit)
+        {
+            var letters = (from + to).Distinct().ToArray();
+            return Reachable(from, (limit + 1) / 2, letters).Overlaps(Reachable(to, limit / 2, letters));
+        }
+
+        static HashSet<string> Reachable(string start, int edits, char[] letters)
+        {
+            var reached = new HashSet<string> { start };
+            for (var step = 0; step < edits; step++)
+            {
+                foreach (var text in reached.ToList())
+                {
+                    for (var at = 0; at <= text.Length; at++)
+                    {
+                        foreach (var letter in letters)
+                        {
+                            reached.Add(text.Insert(at, letter.ToString()));
+                            if (at < text.Length)
+                            {
+                                reached.Add(text[..at] + letter + text[(at + 1)..]);
+                            }
+                        }
+
+                        if (at < text.Length)
+                        {
+                            reached.Add(text.Remove(at, 1));
+                        }
+
+                        if (at + 1 < text.Length)
+                        {
+                            reached.Add(text[..at] + text[at + 1] + text[at] + text[(at + 2)..]);
+                        }
+                    }
+                }
+            }
+
+            return reached;
+        }
+    }
+
+    [Fact]
     public void ASP0004_body_method_with_the_wrong_signature_points_at_the_body()
     {
         var diagnostic = Single("""
@@ -186,7 +351,15 @@ public class DiagnosticTests
             Assert.EndsWith("docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
             Assert.Contains("## " + descriptor.Id, doc);
         });
-        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
+
+        // One ID, one problem: an ID may have more than one message (ASP0003 asks "did you mean" when it can),
+        // never another title or severity.
+        Assert.All(descriptors.GroupBy(d => d.Id), group =>
+        {
+            Assert.Single(group.Select(d => d.Title.ToString()).Distinct());
+            Assert.Single(group.Select(d => d.DefaultSeverity).Distinct());
+        });
+        Assert.Equal(["ASP0003"], descriptors.GroupBy(d => d.Id).Where(g => g.Count() > 1).Select(g => g.Key));
     }
 
 

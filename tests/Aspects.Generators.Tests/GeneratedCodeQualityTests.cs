@@ -156,4 +156,71 @@ public class GeneratedCodeQualityTests
         run.ShouldCompileCleanly();
         Assert.Equal(2, run.Sources.Count);
     }
+
+    /// <summary>Obsolete types in every place a wrapper repeats them: parameters, results, keys, batch values.</summary>
+    private const string ObsoleteTypes = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Aspects;
+
+        namespace Shop
+        {
+            [Obsolete]
+            public enum LegacyRegion { North, South }
+
+            [Obsolete("Use Money.")]
+            public sealed class LegacyPrice { }
+
+        #pragma warning disable CS0612, CS0618 // the user silenced their own uses
+            public sealed partial class LegacyService(AspectRuntime aspects)
+            {
+                [Retry]
+                public partial Task<LegacyPrice> GetPriceAsync(LegacyPrice previous, CancellationToken ct = default);
+                private Task<LegacyPrice> GetPriceCoreAsync(LegacyPrice previous, CancellationToken ct) => Task.FromResult(previous);
+
+                [Cached, Retry, RateLimited(PermitsPerSecond = 5)]
+                public partial Task<string> DescribeAsync(LegacyRegion region);
+                private Task<string> DescribeCoreAsync(LegacyRegion region) => Task.FromResult(aspects.ToString() ?? "");
+
+                [InvalidatesCache(nameof(DescribeAsync))]
+                public partial void Forget(LegacyRegion region);
+                private void ForgetCore(LegacyRegion region) { }
+
+                [Batched, Retry]
+                public partial Task<LegacyPrice> GetManyAsync(int id, CancellationToken ct = default);
+                private Task<IReadOnlyDictionary<int, LegacyPrice>> GetManyCoreAsync(IReadOnlyList<int> ids, CancellationToken ct) =>
+                    Task.FromResult<IReadOnlyDictionary<int, LegacyPrice>>(new Dictionary<int, LegacyPrice>());
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial LegacyRegion Locate(LegacyPrice price);
+                private LegacyRegion LocateCore(LegacyPrice price) => LegacyRegion.North;
+            }
+        #pragma warning restore CS0612, CS0618
+        }
+        """;
+
+    [Fact]
+    public void Obsolete_types_the_user_silenced_do_not_warn_in_generated_code()
+    {
+        var compilation = GeneratorHarness.Compile(ObsoleteTypes);
+        var run = GeneratorHarness.Run(compilation);
+
+        // The user's own code is clean, so every warning would be the generator's.
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS8795"));
+        run.ShouldCompileCleanly();
+        Assert.Equal(5, run.Sources.Count);
+        Assert.All(run.Sources, source => Assert.Contains("#pragma warning disable CS0612, CS0618", source.SourceText.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Generated_code_names_the_generator_version_that_wrote_it()
+    {
+        var version = typeof(AspectsGenerator).Assembly.GetName().Version!.ToString();
+        var run = GeneratorHarness.Run(Service);
+
+        Assert.All(run.Sources, source => Assert.Contains(
+            "[global::System.CodeDom.Compiler.GeneratedCode(\"Aspects.Generators\", \"" + version + "\")]", source.SourceText.ToString(), StringComparison.Ordinal));
+    }
 }

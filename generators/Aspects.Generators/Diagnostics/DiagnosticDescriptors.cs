@@ -26,6 +26,12 @@ internal static class DiagnosticDescriptors
         "Body method is missing",
         "Method '{0}' has aspects but its body method '{1}' does not exist: add '{2} {{ ... }}' to the same type");
 
+    /// <summary>ASP0003 when a method with a near name (<see cref="Parsing.NearMissName"/>) and the expected signature exists.</summary>
+    public static readonly DiagnosticDescriptor MissingCoreMethodNearMiss = Error(
+        "ASP0003",
+        "Body method is missing",
+        "Method '{0}' has aspects but its body method '{1}' does not exist; did you mean '{2}'? It has the expected signature, but the body must be named '{1}': rename '{2}' to '{1}'");
+
     public static readonly DiagnosticDescriptor CoreMethodSignatureMismatch = Error(
         "ASP0004",
         "Body method has the wrong signature",
@@ -114,6 +120,16 @@ internal static class DiagnosticDescriptors
         "ASP0020",
         "Batched method cannot be an instance method of a struct",
         "[Batched] method '{0}' is an instance method of struct '{1}', but its batcher is created on first use and kept in a field: a readonly struct cannot store it, and every copy of the struct would get its own batcher, so calls would not be batched together; make '{0}' static, or make '{1}' a class or record class");
+
+    public static readonly DiagnosticDescriptor ReservedMemberName = Error(
+        "ASP0021",
+        "Member name is reserved for generated code",
+        "'{0}' in '{1}' has the name of a member the generator adds for '{2}': rename it (names that start with '__aspects' are reserved for generated members)");
+
+    public static readonly DiagnosticDescriptor GeneratedMemberClash = Error(
+        "ASP0022",
+        "Generated member clashes with an existing member",
+        "[Cached] on '{0}' adds '{1}', which clashes with {2}: {3}");
 
     // ASP0030 onwards: warnings for legal but suspicious uses, reported by AspectUsageAnalyzer. Silence one
     // where it is intended with #pragma warning disable, or for a project in .editorconfig

@@ -2,6 +2,9 @@ namespace Aspects.Generators.Emitting;
 
 internal static class ThisAssembly
 {
-    /// <summary>Stamped into <c>[GeneratedCode]</c>; fixed so snapshots do not churn between builds.</summary>
-    public const string Version = "0.1.0";
+    /// <summary>
+    /// The generator's assembly version, stamped into <c>[GeneratedCode]</c> as System.Text.Json's generator
+    /// does, so generated code says which generator wrote it (the snapshot tests scrub it).
+    /// </summary>
+    public static readonly string Version = typeof(ThisAssembly).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 }

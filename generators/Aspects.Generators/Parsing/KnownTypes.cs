@@ -20,6 +20,8 @@ internal sealed class KnownTypes
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, TypeFacts> _types = new(SymbolEqualityComparer.Default);
 
+    private readonly ConcurrentDictionary<INamespaceSymbol, (string Prefix, HashSet<string>? Twins)> _namespaces = new(SymbolEqualityComparer.Default);
+
     // Keyed by the type declaration that holds the method, one table per value of keepUnsafe.
     private readonly ConcurrentDictionary<SyntaxNode, EquatableArray<string>>[] _shells = [new(), new()];
 
@@ -80,15 +82,20 @@ internal sealed class KnownTypes
     }
 
     /// <summary>The shared facts about <paramref name="type"/>, computed on first use.</summary>
-    public TypeFacts Facts(INamedTypeSymbol type) => _types.GetOrAdd(type, static t => new TypeFacts(t));
+    public TypeFacts Facts(INamedTypeSymbol type) => _types.TryGetValue(type, out var facts) ? facts : _types.GetOrAdd(type, new TypeFacts(type, this));
+
+    /// <summary><see cref="HintNames.NamespaceFactsOf"/>, computed once per namespace.</summary>
+    public (string Prefix, HashSet<string>? Twins) Namespace(INamespaceSymbol @namespace) =>
+        _namespaces.TryGetValue(@namespace, out var facts) ? facts : _namespaces.GetOrAdd(@namespace, HintNames.NamespaceFactsOf(@namespace, this));
 
     /// <summary>Display names and runtime lookups of one containing type, each computed once.</summary>
-    internal sealed class TypeFacts(INamedTypeSymbol type)
+    internal sealed class TypeFacts(INamedTypeSymbol type, KnownTypes owner)
     {
         private string? _qualified;
         private string? _errorMessageName;
         private string? _namespace;
         private string? _hintPrefix;
+        private List<string>? _reservedMemberNames;
         private string? _instanceRuntime;
         private string? _staticRuntime;
 
@@ -101,8 +108,11 @@ internal sealed class KnownTypes
         /// <summary>The containing namespace's display name, or <see langword="null"/> for the global namespace.</summary>
         public string? Namespace => type.ContainingNamespace.IsGlobalNamespace ? null : _namespace ??= type.ContainingNamespace.ToDisplayString();
 
-        /// <summary><see cref="MethodParser.HintPrefixOf"/> of the type.</summary>
-        public string HintPrefix => _hintPrefix ??= MethodParser.HintPrefixOf(type, Namespace);
+        /// <summary>The type's member names that start with <see cref="GeneratedMemberCheck.ReservedPrefix"/> (almost always none).</summary>
+        public List<string> ReservedMemberNames => _reservedMemberNames ??= GeneratedMemberCheck.ReservedNamesOf(type);
+
+        /// <summary><see cref="HintNames.PrefixOf"/> of the type.</summary>
+        public string HintPrefix => _hintPrefix ??= HintNames.PrefixOf(type, owner);
 
         /// <summary>The <c>AspectRuntime</c> expression for an instance or a static method of the type.</summary>
         public string Runtime(bool isStatic, KnownTypes known) => isStatic

@@ -217,6 +217,12 @@ internal static class MethodParser
                 "a cached call may not run at all, so it cannot be relied on to evict anything; put [InvalidatesCache] on the method that changes the data"));
         }
 
+        GeneratedMemberCheck.CheckReservedNames(method, memberSuffix, facts, diagnostics);
+        if (cache is not null)
+        {
+            GeneratedMemberCheck.CheckInvalidateMethod(method, cache, known, location, diagnostics, cancellationToken);
+        }
+
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
         var coreIsAsync = returns is { } returnKind && !batched && !hasByRefParameter
             && CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
@@ -227,7 +233,7 @@ internal static class MethodParser
         }
 
         return new MethodModel(
-            HintName: facts.HintPrefix + memberSuffix + ".g.cs",
+            HintName: HintNames.Of(facts, method, memberSuffix),
             Namespace: facts.Namespace,
             ContainingTypes: known.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: facts.Qualified,
@@ -399,8 +405,10 @@ internal static class MethodParser
         var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
         if (candidates.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
+            diagnostics.Add(NearMissBody(method, coreName) is { } nearMiss
+                ? DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethodNearMiss, syntax.Identifier.GetLocation(), method.Name, coreName, nearMiss)
+                    with { Property = (NearMissName.PropertyKey, nearMiss) }
+                : DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
             return false;
         }
 
@@ -423,6 +431,32 @@ internal static class MethodParser
             method.Name,
             expected));
         return false;
+    }
+
+    /// <summary>
+    /// The nearest name (<see cref="NearMissName"/>) of a method of the type with the signature the body must
+    /// have, or <see langword="null"/>. Runs only when the body is missing, so its scan of the type costs nothing on a valid program.
+    /// </summary>
+    private static string? NearMissBody(IMethodSymbol method, string coreName)
+    {
+        string? nearest = null;
+        var nearestDistance = int.MaxValue;
+        foreach (var name in method.ContainingType.MemberNames)
+        {
+            // The declaration and its overloads are aspect methods, not bodies.
+            if (name == method.Name || NearMissName.Distance(name, coreName) is not (> 0 and var distance)
+                || distance > nearestDistance || (distance == nearestDistance && string.CompareOrdinal(name, nearest) > 0))
+            {
+                continue;
+            }
+
+            if (method.ContainingType.GetMembers(name).Any(m => m is IMethodSymbol candidate && Matches(method, candidate)))
+            {
+                (nearest, nearestDistance) = (name, distance);
+            }
+        }
+
+        return nearest;
     }
 
     /// <summary>
@@ -597,52 +631,38 @@ internal static class MethodParser
     }
 
     /// <summary>
-    /// The method name, numbered in declaration order when it is overloaded, so generated files and
-    /// members stay unique and stable.
+    /// Names the members generated next to the method: the method name, numbered in declaration order
+    /// (<c>Get_1</c>, <c>Get_2</c>) when it is overloaded, so generated members stay unique and stable.
+    /// The rule is injective, so no two methods of a type share a suffix whatever they are called: a
+    /// numbered suffix always ends in <c>_</c> and digits, and a name that ends so itself (<c>Get_1</c>,
+    /// <c>Get_</c>) gets one more <c>_</c> (<c>Get_1_</c>), which a numbered suffix never ends with.
     /// </summary>
     public static string MemberSuffixOf(IMethodSymbol method)
     {
-        var members = method.ContainingType.GetMembers(method.Name);
-        if (members.Length == 1)
+        if (method.ContainingType.GetMembers(method.Name).Length > 1 && OverloadsInOrder(method) is { Count: > 1 } overloads)
         {
-            return method.Name;
+            return method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var overloads = members.OfType<IMethodSymbol>()
+        return EndsLikeANumberedSuffix(method.Name) ? method.Name + "_" : method.Name;
+    }
+
+    /// <summary>The methods named like <paramref name="method"/> in its type, in declaration order (file path, then position).</summary>
+    public static List<IMethodSymbol> OverloadsInOrder(IMethodSymbol method) =>
+        method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
             .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
             .ToList();
-        return overloads.Count > 1
-            ? method.Name + "_" + (overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)) + 1)
-            : method.Name;
-    }
 
-    /// <summary><c>Shop.Outer.InnerT1.</c>: the part of a hint name every method of the type shares.</summary>
-    public static string HintPrefixOf(INamedTypeSymbol containingType, string? @namespace)
+    /// <summary>Whether <paramref name="name"/> ends with <c>_</c> and zero or more digits.</summary>
+    private static bool EndsLikeANumberedSuffix(string name)
     {
-        var name = new StringBuilder();
-        var types = new Stack<INamedTypeSymbol>();
-        for (var type = containingType; type is not null; type = type.ContainingType)
+        var end = name.Length;
+        while (end > 0 && name[end - 1] is >= '0' and <= '9')
         {
-            types.Push(type);
+            end--;
         }
 
-        if (@namespace is not null)
-        {
-            name.Append(@namespace).Append('.');
-        }
-
-        foreach (var type in types)
-        {
-            name.Append(type.Name);
-            if (type.Arity > 0)
-            {
-                name.Append('T').Append(type.Arity);
-            }
-
-            name.Append('.');
-        }
-
-        return name.ToString();
+        return end > 0 && name[end - 1] == '_';
     }
 }

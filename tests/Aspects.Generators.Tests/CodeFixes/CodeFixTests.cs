@@ -219,6 +219,36 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task ASP0003_with_a_near_name_offers_to_rename_the_body_first()
+    {
+        const string Source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city, CancellationToken ct = default);
+                private Task<string> GetForecastAsyncCore(string city, CancellationToken ct) => Task.FromResult(city);
+                private Task<string> GetForecastAsyncCore(int day) => Task.FromResult(GetForecastAsyncCore("x", default).Result + day);
+            }
+            """;
+        var (document, actions) = await CodeFixHarness.ActionsAsync(new AddCoreMethodCodeFixProvider(), Source, "ASP0003");
+        Assert.Equal(["Rename 'GetForecastAsyncCore' to 'GetForecastCoreAsync'", "Add 'GetForecastCoreAsync'"], actions.Select(a => a.Title));
+
+        var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
+        var solution = Assert.Single(operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>()).ChangedSolution;
+        var fixedText = (await solution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+
+        // Only the overload with the declaration's parameters is renamed, and its callers follow it.
+        Assert.Equal(Source
+            .Replace("private Task<string> GetForecastAsyncCore(string city", "private Task<string> GetForecastCoreAsync(string city", StringComparison.Ordinal)
+            .Replace("Task.FromResult(GetForecastAsyncCore(\"x\"", "Task.FromResult(GetForecastCoreAsync(\"x\"", StringComparison.Ordinal), fixedText);
+        Assert.True(Infrastructure.GeneratorHarness.Run(fixedText).CompilationProblems.IsEmpty);
+    }
+
+    [Fact]
     public async Task ASP0003_fix_for_a_batched_method_adds_the_batch_body()
     {
         var fixedText = await CodeFixHarness.FixAsync(new AddCoreMethodCodeFixProvider(), """

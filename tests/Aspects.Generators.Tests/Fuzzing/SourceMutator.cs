@@ -72,6 +72,8 @@ internal sealed class SourceMutator(Random random)
                 return source[..token.SpanStart] + Fragments[random.Next(Fragments.Length)] + source[token.Span.End..];
             case 5: // insert a fragment
                 return source.Insert(token.SpanStart, Fragments[random.Next(Fragments.Length)] + " ");
+            case 6: // a look-alike of a type next to it
+                return CloneTypeUnderALookAlikeName(source);
             default: // random attribute arguments
                 return RewriteAttribute(source);
         }
@@ -102,5 +104,43 @@ internal sealed class SourceMutator(Random random)
 
         text.Append(string.Join(", ", arguments)).Append(')');
         return source[..attribute.SpanStart] + text + source[attribute.Span.End..];
+    }
+
+    /// <summary>
+    /// Copies a type declaration under a name that generated file names once confused with the original's:
+    /// another case (<c>CatalogService</c>, <c>catalogService</c>), or, for a generic type, its name with its
+    /// arity spelled out (<c>Inner&lt;T&gt;</c>, <c>InnerT1</c>) and without its type parameters.
+    /// </summary>
+    private string CloneTypeUnderALookAlikeName(string source)
+    {
+        var types = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>().ToList();
+        if (types.Count == 0)
+        {
+            return source;
+        }
+
+        var type = types[random.Next(types.Count)];
+        var name = type.Identifier.Text;
+        if (name.Length == 0)
+        {
+            return source; // a declaration the parser recovered without a name
+        }
+
+        TypeDeclarationSyntax clone;
+        if (type.TypeParameterList is { } typeParameters && random.Next(2) == 0)
+        {
+            // The type parameters become a class nested in the clone, so the members still bind.
+            clone = type.WithIdentifier(SyntaxFactory.Identifier(name + "T" + typeParameters.Parameters.Count))
+                .WithTypeParameterList(null)
+                .WithConstraintClauses(default)
+                .AddMembers([.. typeParameters.Parameters.Select(p => SyntaxFactory.ParseMemberDeclaration("public sealed class " + p.Identifier.Text + " { }")!)]);
+        }
+        else
+        {
+            var flipped = char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) : char.ToUpperInvariant(name[0]);
+            clone = type.WithIdentifier(SyntaxFactory.Identifier(flipped + name[1..]));
+        }
+
+        return source.Insert(type.FullSpan.End, "\n" + clone.ToFullString() + "\n");
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
 
@@ -10,7 +11,7 @@ namespace Aspects.Generators.Tests.Infrastructure;
 /// file. A mismatch writes <c>.received.cs</c> and fails with a diff; set
 /// <c>ASPECTS_ACCEPT_SNAPSHOTS=1</c> to accept the received output.
 /// </summary>
-internal static class Snapshot
+internal static partial class Snapshot
 {
     public const string AcceptVariable = "ASPECTS_ACCEPT_SNAPSHOTS";
 
@@ -90,5 +91,10 @@ internal static class Snapshot
         return text.ToString();
     }
 
-    private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');
+    /// <summary>The generator's version, which <c>[GeneratedCode]</c> carries, changes with every release: snapshots hold a placeholder.</summary>
+    private static string Normalize(string text) =>
+        GeneratedCodeVersion().Replace(text.Replace("\r\n", "\n").TrimStart('\uFEFF'), "$1{version}$2");
+
+    [GeneratedRegex("""(GeneratedCode\("Aspects\.Generators", ")[^"]*(")""")]
+    private static partial Regex GeneratedCodeVersion();
 }

@@ -54,6 +54,15 @@ public static class MisuseCatalogue
             """, Reports("ASP0006", at: "Span<byte>", says: "returns 'Span<byte>'")),
 
         // ---- Bodies ----------------------------------------------------------------------------------
+        new("Body_named_with_Async_before_Core", """
+            public partial class Weather
+            {
+                [Retry]
+                public partial Task<string> GetForecastAsync(string city, CancellationToken ct = default);
+                private Task<string> GetForecastAsyncCore(string city, CancellationToken ct) => Task.FromResult(city);
+            }
+            """, Reports("ASP0003", at: "GetForecastAsync", says: "did you mean 'GetForecastAsyncCore'? It has the expected signature, but the body must be named 'GetForecastCoreAsync'")),
+
         new("Missing_body_method", """
             public partial class Catalog
             {
@@ -633,6 +642,140 @@ public static class MisuseCatalogue
                 public int Count() => 1;
             }
             """, CompilerRejects("CS0592")),
+
+        // ---- Name clashes --------------------------------------------------------------------------------
+        new("Cached_overloads_whose_keys_have_the_same_types", """
+            public partial class Catalog
+            {
+                [Cached(DurationSeconds = 60)]
+                public partial Task<string> GetProductAsync(int id);
+                private Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+
+                [Cached(DurationSeconds = 60)]
+                public partial Task<string> GetProductAsync(int id, CancellationToken ct);
+                private Task<string> GetProductCoreAsync(int id, CancellationToken ct) => Task.FromResult("");
+            }
+            """, Reports("ASP0022", at: "GetProductAsync", says: "adds 'InvalidateGetProductAsync(int, CancellationToken)', which clashes with the one [Cached] adds for its earlier overload 'GetProductAsync(int)'")),
+
+        new("User_method_named_like_the_generated_invalidate_method", """
+            public static partial class Catalog
+            {
+                [Cached]
+                public static partial Task<string> GetProductAsync(int id);
+                private static Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+
+                public static ValueTask InvalidateGetProductAsync(int id, CancellationToken ct) => default;
+            }
+            """, Reports("ASP0022", at: "GetProductAsync", says: "clashes with method 'InvalidateGetProductAsync(int, CancellationToken)' of 'Catalog': rename or remove 'InvalidateGetProductAsync', or rename 'GetProductAsync'")),
+
+        new("User_property_named_like_the_generated_invalidate_method", """
+            public static partial class Catalog
+            {
+                [Cached]
+                public static partial Task<string> GetProductAsync(int id);
+                private static Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+
+                public static bool InvalidateGetProductAsync => true;
+            }
+            """, Reports("ASP0022", at: "GetProductAsync", says: "clashes with property 'InvalidateGetProductAsync' of 'Catalog'")),
+
+        new("Inherited_method_the_generated_invalidate_method_would_hide", """
+            public class CatalogBase
+            {
+                protected ValueTask InvalidateGetProductAsync(int id, CancellationToken ct = default) => default;
+            }
+            public partial class Catalog : CatalogBase
+            {
+                [Cached]
+                public static partial Task<string> GetProductAsync(int id);
+                private static Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+            }
+            """, Reports("ASP0022", at: "GetProductAsync", says: "clashes with inherited method 'InvalidateGetProductAsync(int, CancellationToken)' of 'CatalogBase', which it would hide")),
+
+        new("Cached_override_of_a_cached_method", """
+            public partial class CatalogBase
+            {
+                [Cached]
+                public virtual partial Task<string> GetProductAsync(int id);
+                private Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+            }
+            public partial class Catalog : CatalogBase
+            {
+                [Cached]
+                public override partial Task<string> GetProductAsync(int id);
+                private Task<string> GetProductCoreAsync(int id) => base.GetProductAsync(id);
+            }
+            """, Reports("ASP0022", at: "GetProductAsync", says: "clashes with the one [Cached] adds to 'CatalogBase' for 'GetProductAsync(int)', which it would hide: keep [Cached] on one of them")),
+
+        new("Type_named_like_the_generated_invalidate_method", """
+            public partial class InvalidateGet
+            {
+                [Cached]
+                public static partial Task<string> Get(int id);
+                private static Task<string> GetCore(int id) => Task.FromResult("");
+            }
+            """, Reports("ASP0022", at: "Get", says: "clashes with the name of its type 'InvalidateGet'")),
+
+        new("User_field_named_like_a_generated_member", """
+            public partial class Catalog
+            {
+                private static readonly object __aspectsCache_GetProductAsync = new();
+
+                [Cached]
+                public static partial Task<string> GetProductAsync(int id);
+                private static Task<string> GetProductCoreAsync(int id) => Task.FromResult(__aspectsCache_GetProductAsync.ToString() ?? "");
+            }
+            """, Reports("ASP0021", at: "__aspectsCache_GetProductAsync", says: "'__aspectsCache_GetProductAsync' in 'Catalog' has the name of a member the generator adds for 'GetProductAsync': rename it")),
+
+        new("Cached_overloads_whose_keys_differ_are_fine", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial Task<string> GetProductAsync(int id);
+                private Task<string> GetProductCoreAsync(int id) => Task.FromResult("");
+
+                [Cached]
+                public partial Task<string> GetProductAsync(string sku, CancellationToken ct);
+                private Task<string> GetProductCoreAsync(string sku, CancellationToken ct) => Task.FromResult("");
+
+                public ValueTask InvalidateGetProductAsync(long id) => default;
+            }
+            """, CompilesCleanly(generatedFiles: 2)),
+
+        new("Overloads_of_every_aspect_next_to_a_method_named_like_an_overload_number_are_fine", """
+            public static partial class Catalog
+            {
+                [Cached, Retry, RateLimited(PermitsPerSecond = 5, Policy = "p")]
+                public static partial Task<string> GetAsync(int id);
+                private static Task<string> GetCoreAsync(int id) => Task.FromResult("");
+
+                [Cached(Policy = "c"), Retry(Policy = "r"), RateLimited(PermitsPerSecond = 5)]
+                public static partial Task<string> GetAsync(string sku);
+                private static Task<string> GetCoreAsync(string sku) => Task.FromResult("");
+
+                [Batched(Policy = "b"), Retry]
+                public static partial Task<string> GetAsync(Guid id);
+                private static Task<IReadOnlyDictionary<Guid, string>> GetCoreAsync(IReadOnlyList<Guid> ids) =>
+                    Task.FromResult<IReadOnlyDictionary<Guid, string>>(new Dictionary<Guid, string>());
+
+                [Batched, Retry(Policy = "r")]
+                public static partial Task<string> GetAsync(long id, CancellationToken ct);
+                private static Task<IReadOnlyDictionary<long, string>> GetCoreAsync(IReadOnlyList<long> ids, CancellationToken ct) =>
+                    Task.FromResult<IReadOnlyDictionary<long, string>>(new Dictionary<long, string>());
+
+                [InvalidatesCache(nameof(GetAsync_1)), RateLimited(PermitsPerSecond = 1, Policy = "p")]
+                public static partial Task SetAsync(int id);
+                private static Task SetCoreAsync(int id) => Task.CompletedTask;
+
+                [InvalidatesCache(nameof(GetAsync_1))]
+                public static partial Task SetAsync(int id, string name);
+                private static Task SetCoreAsync(int id, string name) => Task.CompletedTask;
+
+                [Cached, Retry, RateLimited(PermitsPerSecond = 5)]
+                public static partial Task<string> GetAsync_1(int id);
+                private static Task<string> GetAsync_1Core(int id) => Task.FromResult("");
+            }
+            """, CompilesCleanly(generatedFiles: 7)),
 
         // ---- Batching and rate-limiting shapes --------------------------------------------------------
         new("Batched_method_with_two_keys", """
