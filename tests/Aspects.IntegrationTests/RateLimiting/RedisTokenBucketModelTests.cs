@@ -59,7 +59,7 @@ public sealed class RedisTokenBucketModelTests(RedisFixture redis, ITestOutputHe
         var admitted = 0;
         var disposed = false;
         var started = await RedisSecondsAsync(connection);
-        (int Permits, TimeSpan RetryAfter)? lastRejection = null;
+        (int Permits, TimeSpan RetryAfter, long At)? lastRejection = null;
 
         for (var step = 0; step < 25 && !disposed; step++)
         {
@@ -85,15 +85,22 @@ public sealed class RedisTokenBucketModelTests(RedisFixture redis, ITestOutputHe
                     else
                     {
                         Assert.True(attempt.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-                        lastRejection = (permits, retryAfter);
+                        // Taken after the answer arrived, so after Redis decided: RetryAfter counts from before this.
+                        lastRejection = (permits, retryAfter, System.Diagnostics.Stopwatch.GetTimestamp());
                     }
                 }
             }
             else if (op < 55 && lastRejection is { } rejection)
             {
-                // Come back after RetryAfter (rounded up to whole ms, as the bucket's own waits): the permits are there,
-                // unless a waiter queued in between is still due (its reservation was counted in RetryAfter).
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(rejection.RetryAfter.TotalMilliseconds)));
+                // Come back once RetryAfter has passed since the rejection: the permits are there (a waiter queued in
+                // between was counted in RetryAfter). Measured on the monotonic clock, not trusted to one Task.Delay: the
+                // timer queue counts whole milliseconds from a truncated start, so a delay can end up to 1 ms early
+                // (seen: rejected again after a 60 ms delay for a RetryAfter of 59.5 ms).
+                while (System.Diagnostics.Stopwatch.GetElapsedTime(rejection.At) < rejection.RetryAfter)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((rejection.RetryAfter - System.Diagnostics.Stopwatch.GetElapsedTime(rejection.At)).TotalMilliseconds))));
+                }
+
                 using var again = bucket.AttemptAcquire(rejection.Permits);
                 Assert.True(again.IsAcquired, $"Rejected with RetryAfter {rejection.RetryAfter}, then rejected again after waiting that long.");
                 admitted += rejection.Permits;
