@@ -1,7 +1,9 @@
 using System.Globalization;
 using Aspects.Policies;
 using Aspects.RateLimiting;
+using Aspects.Telemetry;
 using Aspects.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Aspects.Tests.RateLimiting;
 
@@ -66,6 +68,23 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
         // null is a partition of its own.
         api.Count(null);
         Assert.Throws<RateLimitRejectedException>(() => api.Count(null));
+    }
+
+    [Fact]
+    public async Task Metrics_tag_the_bucket_name_and_never_the_partition_value()
+    {
+        using var acquisitions = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.ratelimit.acquisitions");
+        var api = new QuoteApi(Runtime);
+        var tenant = "tenant-" + Guid.NewGuid().ToString("N");
+
+        await api.GetQuoteAsync("sku", tenant).WaitAsync(Bound);
+        await api.GetQuoteAsync("sku", tenant).WaitAsync(Bound);
+        await Assert.ThrowsAsync<RateLimitRejectedException>(() => api.GetQuoteAsync("sku", tenant).WaitAsync(Bound));
+
+        var ours = acquisitions.GetMeasurementSnapshot().Where(m => Equals(m.Tags["aspects.limiter"], "quotes")).ToList();
+        Assert.Equal(3, ours.Count);
+        Assert.Equal(["acquired", "acquired", "rejected"], ours.Select(m => (string)m.Tags["aspects.ratelimit.result"]!));
+        Assert.DoesNotContain(acquisitions.GetMeasurementSnapshot(), m => m.Tags.Values.Any(v => v is string text && text.Contains(tenant, StringComparison.Ordinal)));
     }
 
     [Fact]
