@@ -117,6 +117,12 @@ internal static class RateLimitParser
             return "a [Batched] method takes one permit per batch, which serves callers of many partitions";
         }
 
+        var type = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : parameter.Type;
+        if (type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method })
+        {
+            return "its type '" + parameter.Type.Short() + "' is a type parameter of the method; use a concrete type";
+        }
+
         return CacheParser.ShapeOf(parameter.Type, known, parameter.ContainingAssembly) switch
         {
             null => "its type '" + parameter.Type.Short() + "' cannot be a key",

@@ -73,7 +73,7 @@ public sealed class RateLimitPartitions
     /// <returns>A task that completes when the permit is taken.</returns>
     /// <exception cref="RateLimitRejectedException">No permit within the allowed wait; its <c>RetryAfter</c> is the partition's.</exception>
     public ValueTask AcquireAsync(string partition, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken) =>
-        Take(partition, _permitsPerSecond, _burst, null, mode, maxWait, cancellationToken);
+        Take(partition, _permitsPerSecond, _burst, null, null, mode, maxWait, cancellationToken);
 
     /// <summary>Takes one permit from the bucket of <paramref name="partition"/>, blocking while it waits (synchronous methods).</summary>
     /// <param name="partition">The partition key, as generated code formats it.</param>
@@ -101,7 +101,7 @@ public sealed class RateLimitPartitions
         ArgumentNullException.ThrowIfNull(runtime);
         var resolved = policy.ResolveWithSnapshot(runtime.PolicyStore);
         var settings = resolved.Settings;
-        return Take(partition, settings.PermitsPerSecond, settings.Burst, resolved.Snapshot, settings.Mode, settings.MaxWait, cancellationToken);
+        return Take(partition, settings.PermitsPerSecond, settings.Burst, policy, resolved.Snapshot, settings.Mode, settings.MaxWait, cancellationToken);
     }
 
     /// <summary>The policy-bound <see cref="AcquireAsync(string, RateLimitPolicyBinding, AspectRuntime, CancellationToken)"/>, blocking while it waits.</summary>
@@ -122,11 +122,13 @@ public sealed class RateLimitPartitions
         }
     }
 
-    // snapshot: the policies the values come from (null without a policy).
+    // policy, snapshot: the binding and the policies the values come from (null without a policy).
     private ValueTask Take(
-        string partition, double permitsPerSecond, int burst, object? snapshot, RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
+        string partition, double permitsPerSecond, int burst, RateLimitPolicyBinding? policy, object? snapshot,
+        RateLimitMode mode, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partition);
+        var spin = default(SpinWait);
         while (true)
         {
             if (!_partitions.TryGetValue(partition, out var entry))
@@ -136,14 +138,15 @@ public sealed class RateLimitPartitions
 
             if (!entry.TryEnter())
             {
-                continue; // Being swept: it is gone or back in a moment.
+                spin.SpinOnce(); // Being swept: it is gone or back in a moment.
+                continue;
             }
 
             try
             {
-                if (snapshot is not null && !ReferenceEquals(entry.AppliedSnapshot, snapshot))
+                if (policy is not null && !ReferenceEquals(entry.AppliedSnapshot, snapshot))
                 {
-                    Apply(entry, permitsPerSecond, burst, snapshot);
+                    Apply(entry, permitsPerSecond, burst, policy, snapshot);
                 }
 
                 entry.Used = true;
@@ -181,7 +184,7 @@ public sealed class RateLimitPartitions
         }
     }
 
-    private void Apply(Partition entry, double permitsPerSecond, int burst, object snapshot)
+    private void Apply(Partition entry, double permitsPerSecond, int burst, RateLimitPolicyBinding policy, object? snapshot)
     {
         lock (entry)
         {
@@ -191,10 +194,9 @@ public sealed class RateLimitPartitions
             }
 
             var limiter = entry.Limiter;
-            if (permitsPerSecond != limiter.PermitsPerSecond || burst != limiter.Burst)
+            if ((permitsPerSecond != limiter.PermitsPerSecond || burst != limiter.Burst) && !limiter.Reconfigure(permitsPerSecond, burst))
             {
-                // Every partition's limiter is a bucket that can change its values (the registry creates them).
-                limiter.Reconfigure(permitsPerSecond, burst);
+                _registry.ReportNotReconfigurable(limiter, policy);
             }
 
             entry.AppliedSnapshot = snapshot;

@@ -156,6 +156,10 @@ public sealed class RateLimiterRegistry
             ? _distributed.CreatePartition(name, partition, permitsPerSecond, burst, _runtime)
             : new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
 
+    // A limiter from a distributed factory may keep its values until a restart.
+    internal void ReportNotReconfigurable(AspectRateLimiter limiter, RateLimitPolicyBinding policy) =>
+        PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
+
     internal static void Validate(string name, double permitsPerSecond, int burst)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -188,7 +192,7 @@ public sealed class RateLimiterRegistry
             if ((settings.PermitsPerSecond != limiter.PermitsPerSecond || settings.Burst != limiter.Burst)
                 && !limiter.Reconfigure(settings.PermitsPerSecond, settings.Burst))
             {
-                PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
+                ReportNotReconfigurable(limiter, policy);
             }
 
             entry.AppliedSnapshot = resolved.Snapshot;

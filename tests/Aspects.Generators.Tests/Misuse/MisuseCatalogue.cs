@@ -706,6 +706,15 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0051", at: "ct", says: "its type 'CancellationToken' cannot be a key")),
 
+        new("Rate_limit_partition_of_a_method_type_parameter", """
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> QuoteAsync<TKey>([RateLimitPartition] TKey tenant) where TKey : ISpanFormattable, IEquatable<TKey>;
+                private Task<int> QuoteCoreAsync<TKey>(TKey tenant) where TKey : ISpanFormattable, IEquatable<TKey> => Task.FromResult(1);
+            }
+            """, Reports("ASP0051", at: "tenant", says: "is a type parameter of the method")),
+
         new("Rate_limit_partition_on_a_batched_method", """
             public partial class Stock
             {
