@@ -194,6 +194,36 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
     }
 
     [Fact]
+    public void A_distributed_factory_without_partitions_fails_naming_the_method_to_implement()
+    {
+        var runtime = new AspectRuntime(new AspectRuntimeOptions { TimeProvider = Clock, DistributedRateLimiters = new UnpartitionedFactory() });
+        var partitions = new RateLimitDefinition("remote", 1, 1, RateLimitScope.Distributed).Partitions(runtime);
+
+        var exception = Assert.Throws<NotSupportedException>(() =>
+            partitions.Acquire("remote:a", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Contains("IDistributedRateLimiterFactory.CreatePartition", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(UnpartitionedFactory), exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Distributed_partitions_without_a_factory_are_local_buckets()
+    {
+        var partitions = new RateLimitDefinition("no-factory", 1, 1, RateLimitScope.Distributed).Partitions(Runtime);
+
+        partitions.Acquire("no-factory:a", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        partitions.Acquire("no-factory:b", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
+        Assert.Throws<RateLimitRejectedException>(() => partitions.Acquire("no-factory:a", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
+        Assert.Equal(2, partitions.Count);
+    }
+
+    private sealed class UnpartitionedFactory : IDistributedRateLimiterFactory
+    {
+        public AspectRateLimiter Create(string name, double permitsPerSecond, int burst, AspectRuntime runtime) =>
+            new TokenBucket(name, permitsPerSecond, burst, runtime.TimeProvider);
+    }
+
+    [Fact]
     public void Property_distinct_partition_values_never_share_a_bucket_and_equal_values_always_do()
     {
         var seed = Environment.GetEnvironmentVariable("ASPECTS_PARTITION_SEED") is { } fixedSeed
