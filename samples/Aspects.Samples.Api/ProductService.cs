@@ -31,6 +31,13 @@ public sealed partial class ProductService(IProductStore store, PricingApi prici
     [RateLimited(Name = "pricing-api", PermitsPerSecond = 2, Burst = 5, Mode = RateLimitMode.Reject, Policy = "pricing-api")]
     public partial Task<decimal> GetQuoteAsync(string sku, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A quote for one API client: each client (the <c>X-Client-Id</c> header) has its own bucket of 3 quotes,
+    /// refilled at one every 20 seconds; one client using up its quota leaves the others theirs.
+    /// </summary>
+    [RateLimited(Name = "client-quotes", PermitsPerSecond = 0.05, Burst = 3, Mode = RateLimitMode.Reject)]
+    public partial Task<decimal> GetClientQuoteAsync(string sku, [RateLimitPartition] string clientId, CancellationToken cancellationToken = default);
+
     private Task<Product?> GetProductCoreAsync(int id, CancellationToken cancellationToken) =>
         store.GetProductAsync(id, cancellationToken);
 
@@ -41,5 +48,8 @@ public sealed partial class ProductService(IProductStore store, PricingApi prici
         store.GetStockAsync(productIds, cancellationToken);
 
     private Task<decimal> GetQuoteCoreAsync(string sku, CancellationToken cancellationToken) =>
+        pricing.GetQuoteAsync(sku, cancellationToken);
+
+    private Task<decimal> GetClientQuoteCoreAsync(string sku, string clientId, CancellationToken cancellationToken) =>
         pricing.GetQuoteAsync(sku, cancellationToken);
 }

@@ -103,6 +103,10 @@ app.MapGet("/stock", async ([FromQuery] int[] ids, ProductService products, Canc
 app.MapGet("/quotes/{sku}", async (string sku, ProductService products, CancellationToken cancellationToken) =>
     new Quote(sku, await products.GetQuoteAsync(sku, cancellationToken)));
 
+// A limit per client: the X-Client-Id header selects the bucket ([RateLimitPartition]); 429 + Retry-After are that client's.
+app.MapGet("/client-quotes/{sku}", async (string sku, [FromHeader(Name = "X-Client-Id")] string clientId, ProductService products, CancellationToken cancellationToken) =>
+    new Quote(sku, await products.GetClientQuoteAsync(sku, clientId, cancellationToken)));
+
 app.MapGet("/stats", (StoreCounters counters) => counters);
 
 app.Run();

@@ -126,6 +126,38 @@ public class AdvisoryWarningTests
         Assert.Single(await AnalyzeAsync(RetriedMethod("SendAsync")));
     }
 
+    [Fact]
+    public async Task ASP0052_rate_limit_partition_on_a_method_that_is_not_rate_limited()
+    {
+        var diagnostics = await AnalyzeAsync("""
+            public partial class Quotes
+            {
+                [Cached]
+                public partial Task<decimal> GetAsync([RateLimitPartition] string tenant);
+                private Task<decimal> GetCoreAsync(string tenant) => Task.FromResult(1m);
+            }
+            """);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("ASP0052", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal("tenant", Located(diagnostic));
+        Assert.Contains("'GetAsync' has no [RateLimited], so nothing is partitioned", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public async Task ASP0052_not_reported_for_a_rate_limited_method()
+    {
+        Assert.Empty(await AnalyzeAsync("""
+            public partial class Quotes
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<decimal> GetAsync([RateLimitPartition] string tenant);
+                private Task<decimal> GetCoreAsync(string tenant) => Task.FromResult(1m);
+            }
+            """));
+    }
+
     private static string RetriedMethod(string name) => $$"""
         public partial class Client
         {

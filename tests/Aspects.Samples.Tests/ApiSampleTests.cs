@@ -99,6 +99,34 @@ public sealed class ApiSampleTests(ApiSampleFixture sample) : IClassFixture<ApiS
         }
     }
 
+    [Fact]
+    public async Task Each_client_has_its_own_quote_limit_with_its_own_Retry_After()
+    {
+        // 3 quotes per client, refilled at one every 20 s: the fourth request of a client is refused, another client's is not.
+        var alice = "alice-" + Guid.NewGuid().ToString("N");
+        var bob = "bob-" + Guid.NewGuid().ToString("N");
+        for (var i = 0; i < 3; i++)
+        {
+            using var accepted = await ClientQuoteAsync(alice);
+            Assert.True(accepted.StatusCode == HttpStatusCode.OK, $"Request {i + 1} of {alice} answered {(int)accepted.StatusCode}. Output:\n{sample.Output}");
+        }
+
+        using var refused = await ClientQuoteAsync(alice);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+        Assert.DoesNotContain(alice, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var other = await ClientQuoteAsync(bob);
+        Assert.True(other.StatusCode == HttpStatusCode.OK, $"{bob} answered {(int)other.StatusCode} after {alice} used up its quota.");
+    }
+
+    private Task<HttpResponseMessage> ClientQuoteAsync(string clientId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/client-quotes/SKU-C");
+        request.Headers.Add("X-Client-Id", clientId);
+        return Client.SendAsync(request);
+    }
+
     private async Task<Product> ProductAsync(int id)
     {
         using var response = await Client.GetAsync($"/products/{id}");

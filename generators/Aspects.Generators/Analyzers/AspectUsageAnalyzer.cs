@@ -19,7 +19,7 @@ public sealed class AspectUsageAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.CachedWithoutKey, DiagnosticDescriptors.RetryOfSideEffect);
+        ImmutableArray.Create(DiagnosticDescriptors.CachedWithoutKey, DiagnosticDescriptors.RetryOfSideEffect, DiagnosticDescriptors.RateLimitPartitionWithoutRateLimited);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -60,6 +60,18 @@ public sealed class AspectUsageAnalyzer : DiagnosticAnalyzer
         if (attributes.Contains(AttributeNames.Retry) && StartsWithSideEffectVerb(method.Name))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RetryOfSideEffect, location, method.Name));
+        }
+
+        if (!attributes.Contains(AttributeNames.RateLimited))
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.RateLimitPartition))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.RateLimitPartitionWithoutRateLimited, parameter.Locations.FirstOrDefault() ?? location, parameter.Name, method.Name));
+                }
+            }
         }
     }
 

@@ -144,6 +144,22 @@ internal static class DiagnosticDescriptors
         "Retried method looks like it is not idempotent",
         "[Retry] on '{0}' may repeat its side effect: an attempt that failed with a timeout may still have succeeded; make the operation idempotent (e.g. send an idempotency key) and suppress ASP0031, or remove [Retry]");
 
+    // ASP0050 onwards: rate-limit partitions ([RateLimitPartition]).
+    public static readonly DiagnosticDescriptor SeveralRateLimitPartitions = Error(
+        "ASP0050",
+        "Rate-limited method has more than one partition parameter",
+        "[RateLimited] method '{0}' marks both '{1}' and '{2}' with [RateLimitPartition], but a bucket is selected by one value; keep [RateLimitPartition] on one parameter, or pass one value that combines them (e.g. a string \"tenant/user\")");
+
+    public static readonly DiagnosticDescriptor UnsupportedRateLimitPartition = Error(
+        "ASP0051",
+        "Rate-limit partition parameter has an unsupported type",
+        "Parameter '{0}' of '{2}' cannot be a rate-limit partition: {1}; use a string, a number, a Guid, an enum, a date or time, or a type that implements ISpanFormattable and IEquatable<T> (nullable or not)");
+
+    public static readonly DiagnosticDescriptor RateLimitPartitionWithoutRateLimited = Warning(
+        "ASP0052",
+        "[RateLimitPartition] on a method that is not rate limited",
+        "Parameter '{0}' of '{1}' is marked [RateLimitPartition], but '{1}' has no [RateLimited], so nothing is partitioned; add [RateLimited] to '{1}', or remove [RateLimitPartition]");
+
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 

@@ -95,7 +95,7 @@ internal static class AttemptEmitter
             {
                 // Later attempts take their own permits.
                 arguments.Add("__limiter");
-                parameters.Add("global::Aspects.RateLimiting.AspectRateLimiter __limiter");
+                parameters.Add(RateLimitEmitter.LimiterType(rateLimit) + " __limiter");
             }
 
             arguments.Add("__permit");

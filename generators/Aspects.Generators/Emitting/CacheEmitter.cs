@@ -153,7 +153,7 @@ internal static class CacheEmitter
     /// Writes the L2 text of one key component: a leaf is one segment (<c>\\0</c> when null); a composite is its
     /// members' segments, behind a presence segment when it may be null, so the text parses back one way only.
     /// </summary>
-    private static void EmitAppend(SourceWriter writer, KeyShape shape, string access, ref int names)
+    internal static void EmitAppend(SourceWriter writer, KeyShape shape, string access, ref int names)
     {
         var mayBeNull = shape.IsNullableValueType || (shape.IsComposite && shape.IsReference);
         if (mayBeNull)

@@ -151,6 +151,7 @@ internal sealed record InvalidationModel(string TargetSuffix, CacheKeyModel Key,
 /// <param name="Scope">The <c>RateLimitScope</c> member name.</param>
 /// <param name="Policy">The named policy that overrides the values at run time, or <see langword="null"/>.</param>
 /// <param name="ConfiguredBurst">The burst as written (0 = follow the rate), the default a policy starts from.</param>
+/// <param name="Partition">The <c>[RateLimitPartition]</c> parameter, or <see langword="null"/> for one bucket.</param>
 internal sealed record RateLimitModel(
     string Name,
     string PermitsPerSecond,
@@ -159,7 +160,14 @@ internal sealed record RateLimitModel(
     int MaxWaitMilliseconds,
     string Scope,
     string? Policy = null,
-    int ConfiguredBurst = 0);
+    int ConfiguredBurst = 0,
+    RateLimitPartitionModel? Partition = null);
+
+/// <summary>The parameter whose value selects a <c>[RateLimited]</c> method's bucket.</summary>
+/// <param name="Parameter">The parameter name, escaped for C#.</param>
+/// <param name="Type">Its fully qualified type.</param>
+/// <param name="Shape">Its key shape (a leaf: the partition key is one cache-key segment).</param>
+internal sealed record RateLimitPartitionModel(string Parameter, string Type, KeyShape Shape);
 
 /// <summary>The <c>[Batched]</c> settings and shapes of a method, already validated.</summary>
 /// <param name="KeyType">The fully qualified key type.</param>

@@ -17,6 +17,8 @@ internal static class AttributeNames
 
     public const string RateLimited = "Aspects.RateLimitedAttribute";
 
+    public const string RateLimitPartition = "Aspects.RateLimitPartitionAttribute";
+
     /// <summary>Aspect attributes from the outermost layer to the innermost: the order they compose in.</summary>
     public static readonly string[] Composition = [Cached, InvalidatesCache, Batched, Retry, RateLimited];
 
@@ -50,6 +52,7 @@ internal static class AttributeNames
             "BatchedAttribute" => Batched,
             "RetryAttribute" => Retry,
             "RateLimitedAttribute" => RateLimited,
+            "RateLimitPartitionAttribute" => RateLimitPartition,
             _ => null,
         };
     }

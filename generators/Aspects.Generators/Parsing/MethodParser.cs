@@ -200,7 +200,7 @@ internal static class MethodParser
                     retry = RetryParser.Parse(reader, known);
                     break;
                 case AttributeNames.RateLimited:
-                    rateLimit = RateLimitParser.Parse(reader, fullName);
+                    rateLimit = RateLimitParser.Parse(reader, fullName, method, known, diagnostics);
                     if (rateLimit is { Mode: "Wait" } && returns is { } kind && !kind.IsAsync())
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SynchronousRateLimitWait, location, method.Name));

@@ -1,15 +1,17 @@
 using System.Globalization;
+using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
+using Microsoft.CodeAnalysis;
 
 namespace Aspects.Generators.Parsing;
 
-/// <summary>Reads and validates a <c>[RateLimited]</c> attribute.</summary>
+/// <summary>Reads and validates a <c>[RateLimited]</c> attribute and the method's <c>[RateLimitPartition]</c> parameter.</summary>
 internal static class RateLimitParser
 {
     private static readonly string[] ModeNames = ["Wait", "Reject"];
     private static readonly string[] ScopeNames = ["Local", "Distributed"];
 
-    public static RateLimitModel? Parse(AttributeReader reader, string fullName)
+    public static RateLimitModel? Parse(AttributeReader reader, string fullName, IMethodSymbol method, KnownTypes known, List<DiagnosticInfo> diagnostics)
     {
         var name = reader.Get<string?>("Name", null);
         var permitsPerSecond = reader.Get("PermitsPerSecond", 0d);
@@ -49,7 +51,8 @@ internal static class RateLimitParser
             reader.Invalid("Scope", scope, "use RateLimitScope.Local or RateLimitScope.Distributed");
         }
 
-        if (reader.HasErrors)
+        var partitionValid = TryParsePartition(method, known, diagnostics, out var partition);
+        if (reader.HasErrors || !partitionValid)
         {
             return null;
         }
@@ -63,6 +66,68 @@ internal static class RateLimitParser
             maxWait,
             ScopeNames[scope],
             policy,
-            burst);
+            burst,
+            partition);
+    }
+
+    /// <summary>
+    /// The <c>[RateLimitPartition]</c> parameter, if any: one at most, of a type whose cache-key text is a single
+    /// segment (the partition key is formatted by the cache-key rules, so equal keys are exactly equal arguments).
+    /// </summary>
+    private static bool TryParsePartition(IMethodSymbol method, KnownTypes known, List<DiagnosticInfo> diagnostics, out RateLimitPartitionModel? partition)
+    {
+        partition = null;
+        IParameterSymbol? first = null;
+        var valid = true;
+        foreach (var parameter in method.Parameters)
+        {
+            if (!parameter.GetAttributes().Any(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.RateLimitPartition))
+            {
+                continue;
+            }
+
+            var location = parameter.Locations.FirstOrDefault();
+            if (first is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralRateLimitPartitions, location, method.Name, first.Name, parameter.Name));
+                valid = false;
+                continue;
+            }
+
+            first = parameter;
+            var problem = ProblemOf(parameter, method, known);
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedRateLimitPartition, location, parameter.Name, problem, method.Name));
+                valid = false;
+                continue;
+            }
+
+            var shape = CacheParser.ShapeOf(parameter.Type, known, parameter.ContainingAssembly)!;
+            partition = new RateLimitPartitionModel(MethodParser.Escape(parameter.Name), parameter.Type.Qualified(), shape);
+        }
+
+        return valid;
+    }
+
+    private static string? ProblemOf(IParameterSymbol parameter, IMethodSymbol method, KnownTypes known)
+    {
+        if (method.GetAttributes().Any(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Batched))
+        {
+            return "a [Batched] method takes one permit per batch, which serves callers of many partitions";
+        }
+
+        var type = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : parameter.Type;
+        if (type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method })
+        {
+            return "its type '" + parameter.Type.Short() + "' is a type parameter of the method; use a concrete type";
+        }
+
+        return CacheParser.ShapeOf(parameter.Type, known, parameter.ContainingAssembly) switch
+        {
+            null => "its type '" + parameter.Type.Short() + "' cannot be a key",
+            { IsComposite: true } => "'" + parameter.Type.Short() + "' is a record or tuple, whose key has several parts",
+            _ => null,
+        };
     }
 }

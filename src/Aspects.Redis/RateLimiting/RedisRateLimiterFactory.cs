@@ -18,6 +18,9 @@ namespace Aspects.Redis.RateLimiting;
 public sealed class RedisRateLimiterFactory(IConnectionMultiplexer redis, RedisRateLimiterOptions? options = null)
     : IDistributedRateLimiterFactory
 {
+    /// <summary>What follows <see cref="RedisRateLimiterOptions.KeyPrefix"/> in the key of a partition's bucket.</summary>
+    public const string PartitionKeyPrefix = "partition:";
+
     private readonly IConnectionMultiplexer _redis = redis ?? throw new ArgumentNullException(nameof(redis));
     private readonly RedisRateLimiterOptions _options = Validate(options ?? new RedisRateLimiterOptions());
 
@@ -28,6 +31,22 @@ public sealed class RedisRateLimiterFactory(IConnectionMultiplexer redis, RedisR
         return new RedisTokenBucket(
             name, permitsPerSecond, burst, _redis.GetDatabase(_options.Database), _options.KeyPrefix, _options.FailureMode,
             runtime.TimeProvider, runtime.LoggerFactory);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The key is <see cref="RedisRateLimiterOptions.KeyPrefix"/> + <c>partition:{</c> + <paramref name="partition"/>
+    /// + <c>}</c>: the partition is the Redis Cluster hash tag, so the bucket's two keys share a slot while partitions
+    /// spread over the cluster, and no partition key can equal an unpartitioned bucket's
+    /// (<see cref="RedisRateLimiterOptions.KeyPrefix"/> + <c>{name}</c>).
+    /// </remarks>
+    public AspectRateLimiter CreatePartition(string name, string partition, double permitsPerSecond, int burst, AspectRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentException.ThrowIfNullOrEmpty(partition);
+        return new RedisTokenBucket(
+            name, permitsPerSecond, burst, _redis.GetDatabase(_options.Database), _options.KeyPrefix + PartitionKeyPrefix, _options.FailureMode,
+            runtime.TimeProvider, runtime.LoggerFactory, partition);
     }
 
     private static RedisRateLimiterOptions Validate(RedisRateLimiterOptions options)

@@ -87,17 +87,21 @@ public sealed class RedisTokenBucket : AspectRateLimiter
     /// <param name="failureMode">What to do while Redis is unreachable.</param>
     /// <param name="timeProvider">The clock waiters wait on.</param>
     /// <param name="loggerFactory">Where outages are logged.</param>
+    /// <param name="partition">
+    /// The partition key of a partitioned bucket: the key is then <paramref name="keyPrefix"/> + <c>{partition}</c>
+    /// (the partition is the hash tag) while <paramref name="name"/> stays the limiter's name in metrics and logs.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The rate or burst is outside its range; the message names the setting.</exception>
     public RedisTokenBucket(
         string name, double permitsPerSecond, int burst, IDatabaseAsync database, string keyPrefix,
-        RateLimitFailureMode failureMode, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        RateLimitFailureMode failureMode, TimeProvider timeProvider, ILoggerFactory loggerFactory, string? partition = null)
         : base(name, permitsPerSecond, burst, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(keyPrefix);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _database = database;
-        Key = $"{keyPrefix}{{{name}}}";
+        Key = $"{keyPrefix}{{{partition ?? name}}}";
         FreedSlotsKey = $"{Key}:freed";
         _keys = [Key, FreedSlotsKey];
         _shape = Shape(permitsPerSecond, burst);

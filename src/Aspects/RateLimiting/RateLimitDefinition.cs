@@ -23,6 +23,7 @@ public sealed class RateLimitDefinition
     private readonly RateLimitScope _scope;
     // A plain field: a reference is published whole, and a stale read only sends the caller to the slow path.
     private Resolved? _last;
+    private ResolvedPartitions? _lastPartitions;
 
     /// <summary>A bucket with fixed values.</summary>
     /// <param name="name">The bucket name.</param>
@@ -66,6 +67,30 @@ public sealed class RateLimitDefinition
             : Resolve(runtime);
     }
 
+    /// <summary>
+    /// The partitions of this bucket in <paramref name="runtime"/> (created on first use), for a method with a
+    /// <see cref="RateLimitPartitionAttribute"/> parameter. Remembered like <see cref="Limiter"/>; with a policy the
+    /// partitions apply a reloaded policy themselves, one partition at a time.
+    /// </summary>
+    /// <param name="runtime">The runtime of the call.</param>
+    /// <returns>The partitions.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
+    public RateLimitPartitions Partitions(AspectRuntime runtime)
+    {
+        var last = _lastPartitions;
+        if (last is not null && ReferenceEquals(last.Runtime, runtime))
+        {
+            return last.Partitions;
+        }
+
+        ArgumentNullException.ThrowIfNull(runtime);
+        var partitions = _policy is null
+            ? runtime.RateLimiters.GetOrCreatePartitions(Name, _permitsPerSecond, _burst, _scope)
+            : runtime.RateLimiters.GetOrCreatePartitions(Name, _policy, _scope);
+        _lastPartitions = new ResolvedPartitions(runtime, partitions);
+        return partitions;
+    }
+
     private AspectRateLimiter Resolve(AspectRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(runtime);
@@ -86,5 +111,12 @@ public sealed class RateLimitDefinition
         public object? Snapshot { get; } = snapshot;
 
         public AspectRateLimiter Limiter { get; } = limiter;
+    }
+
+    private sealed class ResolvedPartitions(AspectRuntime runtime, RateLimitPartitions partitions)
+    {
+        public AspectRuntime Runtime { get; } = runtime;
+
+        public RateLimitPartitions Partitions { get; } = partitions;
     }
 }

@@ -17,6 +17,7 @@ public sealed class RateLimiterRegistry
     private readonly IDistributedRateLimiterFactory? _distributed;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RateLimitPartitions> _partitioned = new(StringComparer.Ordinal);
     private readonly Lock _creating = new();
 
     internal RateLimiterRegistry(AspectRuntime runtime, IDistributedRateLimiterFactory? distributed)
@@ -89,6 +90,76 @@ public sealed class RateLimiterRegistry
         return entry.Limiter;
     }
 
+    /// <summary>
+    /// The partitions of bucket <paramref name="name"/> for a method with a <see cref="RateLimitPartitionAttribute"/>
+    /// parameter, created on first use: each partition is a bucket of <paramref name="permitsPerSecond"/> and
+    /// <paramref name="burst"/>. The same name always gives the same instance (the first definition wins).
+    /// </summary>
+    /// <param name="name">The bucket name.</param>
+    /// <param name="permitsPerSecond">The sustained rate of each partition: greater than 0, at most <see cref="MaxPermitsPerSecond"/>.</param>
+    /// <param name="burst">The capacity of each partition: at least 1.</param>
+    /// <param name="scope">
+    /// <see cref="RateLimitScope.Distributed"/> makes each partition a bucket of
+    /// <see cref="AspectRuntimeOptions.DistributedRateLimiters"/>; without one it logs a warning and uses local buckets.
+    /// </param>
+    /// <returns>The partitions.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
+    public RateLimitPartitions GetOrCreatePartitions(string name, double permitsPerSecond, int burst, RateLimitScope scope)
+    {
+        Validate(name, permitsPerSecond, burst);
+        if (scope is not (RateLimitScope.Local or RateLimitScope.Distributed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scope), scope, $"Scope of rate limiter '{name}' must be Local or Distributed.");
+        }
+
+        if (_partitioned.TryGetValue(name, out var partitions))
+        {
+            return partitions;
+        }
+
+        lock (_creating)
+        {
+            if (!_partitioned.TryGetValue(name, out partitions))
+            {
+                if (scope == RateLimitScope.Distributed && _distributed is null)
+                {
+                    RateLimitLog.DistributedWithoutFactory(_logger, name);
+                }
+
+                partitions = new RateLimitPartitions(this, name, permitsPerSecond, burst, scope, remoteState: scope == RateLimitScope.Distributed && _distributed is not null);
+                _partitioned[name] = partitions;
+            }
+
+            return partitions;
+        }
+    }
+
+    /// <summary>
+    /// The partitions of bucket <paramref name="name"/> for a partitioned <c>[RateLimited(Policy = ...)]</c> method:
+    /// each partition takes the policy's rate and burst (see <see cref="RateLimitPartitions.AcquireAsync(string, RateLimitPolicyBinding, AspectRuntime, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="name">The bucket name.</param>
+    /// <param name="policy">The method's policy binding.</param>
+    /// <param name="scope">Local or distributed, as compiled.</param>
+    /// <returns>The partitions.</returns>
+    public RateLimitPartitions GetOrCreatePartitions(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var settings = policy.ResolveWithSnapshot(_runtime.PolicyStore).Settings;
+        return GetOrCreatePartitions(name, settings.PermitsPerSecond, settings.Burst, scope);
+    }
+
+    // The bucket of one partition: named after the method's bucket (metrics, logs and rejections never carry the
+    // partition), keyed by the partition in a distributed store.
+    internal AspectRateLimiter CreatePartitionLimiter(string name, string partition, double permitsPerSecond, int burst, RateLimitScope scope) =>
+        scope == RateLimitScope.Distributed && _distributed is not null
+            ? _distributed.CreatePartition(name, partition, permitsPerSecond, burst, _runtime)
+            : new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
+
+    // A limiter from a distributed factory may keep its values until a restart.
+    internal void ReportNotReconfigurable(AspectRateLimiter limiter, RateLimitPolicyBinding policy) =>
+        PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
+
     internal static void Validate(string name, double permitsPerSecond, int burst)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -121,7 +192,7 @@ public sealed class RateLimiterRegistry
             if ((settings.PermitsPerSecond != limiter.PermitsPerSecond || settings.Burst != limiter.Burst)
                 && !limiter.Reconfigure(settings.PermitsPerSecond, settings.Burst))
             {
-                PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
+                ReportNotReconfigurable(limiter, policy);
             }
 
             entry.AppliedSnapshot = resolved.Snapshot;

@@ -812,6 +812,61 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0012", at: "Send", says: "blocks the calling thread")),
 
+        new("Rate_limit_partitioned_by_two_parameters", """
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> QuoteAsync([RateLimitPartition] string tenant, [RateLimitPartition] string user);
+                private Task<int> QuoteCoreAsync(string tenant, string user) => Task.FromResult(1);
+            }
+            """, Reports("ASP0050", at: "user", says: "marks both 'tenant' and 'user' with [RateLimitPartition]")),
+
+        new("Rate_limit_partition_of_a_record", """
+            public sealed record Caller(string Tenant, int User);
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> QuoteAsync([RateLimitPartition] Caller caller);
+                private Task<int> QuoteCoreAsync(Caller caller) => Task.FromResult(1);
+            }
+            """, Reports("ASP0051", at: "caller", says: "'Caller' is a record or tuple")),
+
+        new("Rate_limit_partition_of_an_unsupported_type", """
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> QuoteAsync([RateLimitPartition] object tenant);
+                private Task<int> QuoteCoreAsync(object tenant) => Task.FromResult(1);
+            }
+            """, Reports("ASP0051", at: "tenant", says: "its type 'object' cannot be a key")),
+
+        new("Rate_limit_partition_of_a_cancellation_token", """
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> QuoteAsync([RateLimitPartition] CancellationToken ct);
+                private Task<int> QuoteCoreAsync(CancellationToken ct) => Task.FromResult(1);
+            }
+            """, Reports("ASP0051", at: "ct", says: "its type 'CancellationToken' cannot be a key")),
+
+        new("Rate_limit_partition_of_a_method_type_parameter", """
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> QuoteAsync<TKey>([RateLimitPartition] TKey tenant) where TKey : ISpanFormattable, IEquatable<TKey>;
+                private Task<int> QuoteCoreAsync<TKey>(TKey tenant) where TKey : ISpanFormattable, IEquatable<TKey> => Task.FromResult(1);
+            }
+            """, Reports("ASP0051", at: "tenant", says: "is a type parameter of the method")),
+
+        new("Rate_limit_partition_on_a_batched_method", """
+            public partial class Stock
+            {
+                [Batched, RateLimited(PermitsPerSecond = 5)]
+                public partial Task<int> GetAsync([RateLimitPartition] int productId);
+                private Task<IReadOnlyDictionary<int, int>> GetCoreAsync(IReadOnlyList<int> productIds) => Task.FromResult<IReadOnlyDictionary<int, int>>(new Dictionary<int, int>());
+            }
+            """, Reports("ASP0051", at: "productId", says: "a [Batched] method takes one permit per batch")),
+
         // ---- Parameters --------------------------------------------------------------------------------
         new("Ref_readonly_parameter", """
             public partial class Client
@@ -876,6 +931,28 @@ public static class MisuseCatalogue
             """, Reports("ASP0004", at: "TouchCore", says: "declare it as 'private void TouchCore(string path)'")),
 
         // ---- Fine, however odd they look ----------------------------------------------------------------
+        new("Rate_limit_partitions_of_every_leaf_key_type_are_fine", """
+            public enum Plan { Free, Paid }
+            public partial class Api
+            {
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject)]
+                public partial Task<int> ByNameAsync([RateLimitPartition] string? tenant, CancellationToken ct = default);
+                private Task<int> ByNameCoreAsync(string? tenant, CancellationToken ct) => Task.FromResult(1);
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject), Retry]
+                public partial int ById(int count, [RateLimitPartition] Guid? key);
+                private int ByIdCore(int count, Guid? key) => count;
+
+                [RateLimited(PermitsPerSecond = 5, Mode = RateLimitMode.Reject, Policy = "quotes")]
+                public partial ValueTask<int> ByPriceAsync([RateLimitPartition] decimal price, Plan plan = Plan.Free);
+                private ValueTask<int> ByPriceCoreAsync(decimal price, Plan plan) => new(1);
+
+                [RateLimited(PermitsPerSecond = 5, Scope = RateLimitScope.Distributed)]
+                public partial Task PlanAsync([RateLimitPartition] Plan plan, int seats = 1);
+                private Task PlanCoreAsync(Plan plan, int seats) => Task.CompletedTask;
+            }
+            """, CompilesCleanly(generatedFiles: 4)),
+
         new("Span_parameter_on_a_synchronous_method_is_fine", """
             public partial class Client
             {
