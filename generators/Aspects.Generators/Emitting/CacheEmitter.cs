@@ -31,8 +31,9 @@ internal static class CacheEmitter
 
         writer.Line("var __cache = " + Region(model, model.MemberSuffix, cache.Key, cache.ValueType) + ";");
         writer.Line("var __key = " + KeyExpression(cache.Key) + ";");
+        var isSynchronous = model.Returns == ReturnKind.Value;
         writer.Open("if (__cache.TryGetLocal(__key, out var __hit))");
-        writer.Line("return " + Wrap(model, "__hit") + ";");
+        writer.Line("return " + (isSynchronous ? "__hit.Result" : Wrap(model, "__hit")) + ";");
         writer.Close();
         writer.Line();
 
@@ -68,7 +69,8 @@ internal static class CacheEmitter
         var (open, close) = model.Returns == ReturnKind.ValueTaskOfT
             ? ("new global::System.Threading.Tasks.ValueTask<" + model.ResultType + ">(", ")")
             : (string.Empty, string.Empty);
-        writer.Line("return " + open + "__cache.GetOrCreateAsync(");
+        // A synchronous method is cached in process only, so no caller blocks on the network (docs/caching.md#synchronous-methods).
+        writer.Line("return " + open + "__cache." + (isSynchronous ? "GetOrCreate" : "GetOrCreateAsync") + "(");
         writer.Line("    __key,");
         writer.Line("    " + StateExpression(state) + ",");
         writer.Line("    " + KeyBuilderName(model.MemberSuffix) + ",");
