@@ -146,9 +146,7 @@ internal static class CacheParser
             return task.TypeArguments[0];
         }
 
-        var isTask = SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task)
-            || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTask);
-        return isTask || type.IsRefLikeType || type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or ITypeParameterSymbol { AllowsRefLikeType: true }
+        return IsTask(type, known) || type.IsRefLikeType || type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or ITypeParameterSymbol { AllowsRefLikeType: true }
             || MethodParser.IsAwaitableOrAsyncStream(type)
             ? null
             : type;
@@ -161,8 +159,7 @@ internal static class CacheParser
     private static string? WhyNoResult(IMethodSymbol method, KnownTypes known)
     {
         var type = method.ReturnType;
-        if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None)
-            || type.IsRefLikeType || MethodParser.IsAwaitableOrAsyncStream(type))
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None))
         {
             return null;
         }
@@ -172,18 +169,26 @@ internal static class CacheParser
             return "it returns void, so there is no result to cache; return the result itself (T), Task<T> or ValueTask<T>";
         }
 
+        if (IsTask(type, known))
+        {
+            return "it returns '" + type.Short() + "', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>";
+        }
+
+        if (type.IsRefLikeType || MethodParser.IsAwaitableOrAsyncStream(type))
+        {
+            return null;
+        }
+
         if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
         {
             return "it returns the pointer '" + type.Short() + "', which would outlive what it points to in the cache; return the value itself";
         }
 
-        if (type is ITypeParameterSymbol)
-        {
-            return "its result type '" + type.Short() + "' allows ref structs, which cannot be stored; remove 'allows ref struct'";
-        }
-
-        return "it returns '" + type.Short() + "', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>";
+        return "its result type '" + type.Short() + "' allows ref structs, which cannot be stored; remove 'allows ref struct'";
     }
+
+    private static bool IsTask(ITypeSymbol type, KnownTypes known) =>
+        SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTask);
 
     private static string ShortTypeOf(IMethodSymbol method, string parameter) =>
         method.Parameters.First(p => MethodParser.Escape(p.Name) == parameter).Type.Short();
