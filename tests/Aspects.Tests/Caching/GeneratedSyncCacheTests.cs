@@ -117,6 +117,63 @@ public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
     }
 
     [Fact]
+    public void A_caller_waiting_for_a_run_its_runner_cancelled_runs_the_body_itself()
+    {
+        var pages = new Pages(Runtime) { Gate = new ManualResetEventSlim() };
+        using var cancel = new CancellationTokenSource();
+        Exception? runnerError = null;
+        var runner = Start(1, _ => runnerError = Record.Exception(() => pages.Slow(90, cancel.Token)));
+        Assert.True(pages.Entered.Wait(Bound), "the runner did not start the body");
+        string? waiterResult = null;
+        var waiter = Start(1, _ => waiterResult = pages.Slow(90, CancellationToken.None));
+
+        cancel.Cancel();
+        Join(runner);
+        Join(waiter);
+
+        Assert.IsAssignableFrom<OperationCanceledException>(runnerError);
+        Assert.Equal("slow 90", waiterResult);
+        Assert.Equal("slow 90", pages.Slow(90, CancellationToken.None));
+        Assert.Equal(2, pages.Calls);
+    }
+
+    [Fact]
+    public void Random_calls_evictions_and_clock_moves_always_match_a_reference_model()
+    {
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var pages = new Pages(Runtime);
+        var model = new Dictionary<int, (string Value, DateTimeOffset ExpiresAt)>();
+        var expectedCalls = 0;
+        for (var step = 0; step < 2000; step++)
+        {
+            var id = random.Next(5);
+            switch (random.Next(10))
+            {
+                case < 6:
+                    var now = Clock.GetUtcNow();
+                    if (!model.TryGetValue(id, out var entry) || entry.ExpiresAt <= now)
+                    {
+                        expectedCalls++;
+                        entry = ($"page {id} v{pages.Version}", now.AddSeconds(60));
+                        model[id] = entry;
+                    }
+
+                    Assert.True(entry.Value == pages.Render(id), $"seed {seed}, step {step}: Render({id}) is not {entry.Value}");
+                    Assert.True(expectedCalls == pages.Calls, $"seed {seed}, step {step}: {pages.Calls} body runs, expected {expectedCalls}");
+                    break;
+                case < 8:
+                    pages.Publish(id);
+                    model.Remove(id);
+                    break;
+                default:
+                    Clock.Advance(TimeSpan.FromSeconds(random.Next(1, 40)));
+                    break;
+            }
+        }
+    }
+
+    [Fact]
     public void A_body_that_calls_itself_for_the_same_key_fails_instead_of_waiting_for_itself()
     {
         var pages = new Pages(Runtime) { Recurse = true };
@@ -165,24 +222,27 @@ public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
         Assert.Equal(calls, pages.Calls);
     }
 
-    private static Thread[] Start(int count, Action<int> body)
+    // A caller's exception is kept and rethrown by Join, so a failing caller fails the test instead of the test host.
+    private static (Thread Thread, Exception?[] Error)[] Start(int count, Action<int> body)
     {
-        var threads = new Thread[count];
+        var threads = new (Thread, Exception?[])[count];
         for (var i = 0; i < count; i++)
         {
             var index = i;
-            threads[i] = new Thread(() => body(index)) { IsBackground = true };
-            threads[i].Start();
+            var error = new Exception?[1];
+            threads[i] = (new Thread(() => error[0] = Record.Exception(() => body(index))) { IsBackground = true }, error);
+            threads[i].Item1.Start();
         }
 
         return threads;
     }
 
-    private static void Join(Thread[] threads)
+    private static void Join((Thread Thread, Exception?[] Error)[] threads)
     {
-        foreach (var thread in threads)
+        foreach (var (thread, error) in threads)
         {
             Assert.True(thread.Join(Bound), "a caller did not finish");
+            Assert.Null(error[0]);
         }
     }
 
@@ -214,6 +274,9 @@ public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
 
         [Cached]
         public partial string Forecast((string City, int Days) request);
+
+        [Cached]
+        public partial string Slow(int id, CancellationToken ct);
 
         [InvalidatesCache(nameof(Render))]
         public partial void Publish(int id);
@@ -248,5 +311,16 @@ public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
         }
 
         private void PublishCore(int id) => Version++;
+
+        private string SlowCore(int id, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Entered.Set();
+                Assert.False(Gate!.Wait(Bound, ct), "the test never cancelled the runner");
+            }
+
+            return "slow " + id;
+        }
     }
 }
