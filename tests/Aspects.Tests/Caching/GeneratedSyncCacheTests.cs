@@ -174,6 +174,43 @@ public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
     }
 
     [Fact]
+    public void With_a_distributed_tier_entries_stay_in_process_for_the_whole_duration_and_evictions_reach_every_node()
+    {
+        var l2 = new FakeHybridCache(Clock);
+        var backplane = new InMemoryBackplane();
+        var first = new Pages(Node());
+        var second = new Pages(Node());
+
+        // Forecast lives 300 s; a local copy of an L2 entry would be trusted only 60 s, but a synchronous entry is the only copy.
+        first.Forecast(("Oslo", 3));
+        Clock.Advance(TimeSpan.FromSeconds(299));
+        Assert.Equal("Oslo 3", first.Forecast(("Oslo", 3)));
+        Assert.Equal(1, first.Calls);
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        first.Forecast(("Oslo", 3));
+        Assert.Equal(2, first.Calls);
+
+        Assert.Equal("page 1 v0", first.Render(1));
+        Assert.Equal("page 1 v0", second.Render(1));
+        Assert.Equal(0, l2.Count);
+
+        first.Publish(1);
+        second.Version = 1;
+        Assert.Equal("page 1 v1", first.Render(1));
+        Assert.Equal("page 1 v1", second.Render(1));
+        Assert.Equal(4, first.Calls);
+        Assert.Equal(2, second.Calls);
+
+        AspectRuntime Node()
+        {
+            var options = new AspectRuntimeOptions { TimeProvider = Clock };
+            options.Cache.DistributedCache = l2;
+            options.Cache.Backplane = backplane;
+            return new AspectRuntime(options);
+        }
+    }
+
+    [Fact]
     public void A_body_that_calls_itself_for_the_same_key_fails_instead_of_waiting_for_itself()
     {
         var pages = new Pages(Runtime) { Recurse = true };
