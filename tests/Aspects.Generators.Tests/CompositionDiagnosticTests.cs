@@ -86,8 +86,9 @@ public class CompositionDiagnosticTests
     }
 
     [Theory]
-    [InlineData("public partial Task RefreshAsync(int id);", "Task RefreshCoreAsync(int id) => Task.CompletedTask;", "has no result to cache")]
-    [InlineData("public partial int Get(int id);", "int GetCore(int id) => id;", "has no result to cache")]
+    [InlineData("public partial Task RefreshAsync(int id);", "Task RefreshCoreAsync(int id) => Task.CompletedTask;", "it returns 'Task', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>")]
+    [InlineData("public partial ValueTask RefreshAsync(int id);", "ValueTask RefreshCoreAsync(int id) => default;", "it returns 'ValueTask', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>")]
+    [InlineData("public partial void Refresh(int id);", "void RefreshCore(int id) { }", "it returns void, so there is no result to cache; return the result itself (T), Task<T> or ValueTask<T>")]
     public void ASP0013_cached_method_without_a_result(string declaration, string body, string why)
     {
         var (_, diagnostic) = Single($$"""

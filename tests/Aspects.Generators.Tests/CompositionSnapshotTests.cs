@@ -36,6 +36,35 @@ public class CompositionSnapshotTests
     }
 
     [Fact]
+    public void Synchronous_cached_methods_over_retry_and_their_invalidating_partner()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            namespace Reports;
+
+            public sealed partial class Renderer(AspectRuntime aspects)
+            {
+                [Cached(DurationSeconds = 60)]
+                public partial string Render(int id, CancellationToken ct = default);
+
+                private string RenderCore(int id, CancellationToken ct) => "page " + id;
+
+                [Cached]
+                [Retry(MaxAttempts = 3, DelayMilliseconds = 0)]
+                public partial decimal Total(string account, DateTime day);
+
+                private decimal TotalCore(string account, DateTime day) => 1m;
+
+                [InvalidatesCache(nameof(Render))]
+                public partial void Publish(int id);
+
+                private void PublishCore(int id) { }
+            }
+            """).ShouldCompileCleanly();
+
+        Snapshot.Verify(run);
+    }
+
+    [Fact]
     public void Retry_around_rate_limit_pays_a_permit_per_attempt()
     {
         var run = GeneratorHarness.Run(Usings + """

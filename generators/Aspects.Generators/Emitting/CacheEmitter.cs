@@ -12,7 +12,9 @@ internal static class CacheEmitter
 {
     public static void EmitCachedBody(SourceWriter writer, MethodModel model, CacheModel cache, string innerName)
     {
-        var lifetimes = RetryEmitter.Number(cache.DurationSeconds) + " s, " + RetryEmitter.Number(cache.LocalDurationSeconds) + " s in process";
+        var isSynchronous = model.Returns == ReturnKind.Value;
+        var lifetimes = RetryEmitter.Number(cache.DurationSeconds) + " s, "
+            + (isSynchronous ? "in process only (synchronous)" : RetryEmitter.Number(cache.LocalDurationSeconds) + " s in process");
         writer.Line("// [Cached] " + (cache.Policy is null ? lifetimes : "policy \"" + cache.Policy + "\" (defaults: " + lifetimes + ")")
             + "; key: (" + string.Join(", ", cache.Key.Parts.Select(p => p.Parameter)) + ")"
             + (cache.Tags.IsEmpty ? string.Empty : "; tags: " + string.Join(", ", cache.Tags))
@@ -32,7 +34,7 @@ internal static class CacheEmitter
         writer.Line("var __cache = " + Region(model, model.MemberSuffix, cache.Key, cache.ValueType) + ";");
         writer.Line("var __key = " + KeyExpression(cache.Key) + ";");
         writer.Open("if (__cache.TryGetLocal(__key, out var __hit))");
-        writer.Line("return " + Wrap(model, "__hit") + ";");
+        writer.Line("return " + (isSynchronous ? "__hit.Result" : Wrap(model, "__hit")) + ";");
         writer.Close();
         writer.Line();
 
@@ -68,7 +70,8 @@ internal static class CacheEmitter
         var (open, close) = model.Returns == ReturnKind.ValueTaskOfT
             ? ("new global::System.Threading.Tasks.ValueTask<" + model.ResultType + ">(", ")")
             : (string.Empty, string.Empty);
-        writer.Line("return " + open + "__cache.GetOrCreateAsync(");
+        // A synchronous method is cached in process only, so no caller blocks on the network (docs/caching.md#synchronous-methods).
+        writer.Line("return " + open + "__cache." + (isSynchronous ? "GetOrCreate" : "GetOrCreateAsync") + "(");
         writer.Line("    __key,");
         writer.Line("    " + StateExpression(state) + ",");
         writer.Line("    " + KeyBuilderName(model.MemberSuffix) + ",");

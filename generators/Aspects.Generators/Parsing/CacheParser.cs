@@ -31,11 +31,13 @@ internal static class CacheParser
         }
 
         var valueType = ResultType(method, known);
-        string? problem = valueType is null
-            ? "it returns '" + (method.ReturnsVoid ? "void" : method.ReturnType.Short()) + "', which has no result to cache; return Task<T> or ValueTask<T>"
-            : method.IsGenericMethod
-                ? "generic methods cannot be cached yet; make the types concrete"
-                : null;
+        var problem = valueType is null ? WhyNoResult(method, known) : method.IsGenericMethod ? "generic methods cannot be cached yet; make the types concrete" : null;
+        if (valueType is null && problem is null)
+        {
+            // ASP0005 or ASP0006 already says why the method cannot be wrapped at all.
+            return null;
+        }
+
         if (problem is not null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CachedMethodShape, syntax.Identifier.GetLocation(), method.Name, problem));
@@ -125,12 +127,68 @@ internal static class CacheParser
             : name;
     }
 
-    private static ITypeSymbol? ResultType(IMethodSymbol method, KnownTypes known) =>
-        method.ReturnType is INamedTypeSymbol { TypeArguments.Length: 1 } task
-        && (SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.TaskOfT)
-            || SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.ValueTaskOfT))
-            ? task.TypeArguments[0]
-            : null;
+    /// <summary>
+    /// What a call stores: <c>T</c> of <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>, or the value a synchronous method
+    /// returns; <see langword="null"/> when there is nothing storable (see <see cref="WhyNoResult"/>).
+    /// </summary>
+    private static ITypeSymbol? ResultType(IMethodSymbol method, KnownTypes known)
+    {
+        if (method.ReturnsVoid || method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            return null;
+        }
+
+        var type = method.ReturnType;
+        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } task
+            && (SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.TaskOfT)
+                || SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.ValueTaskOfT)))
+        {
+            return task.TypeArguments[0];
+        }
+
+        return IsTask(type, known) || type.IsRefLikeType || type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or ITypeParameterSymbol { AllowsRefLikeType: true }
+            || MethodParser.IsAwaitableOrAsyncStream(type)
+            ? null
+            : type;
+    }
+
+    /// <summary>
+    /// Why a method has no storable result, for ASP0013; <see langword="null"/> when ASP0005 (a by-ref parameter) or
+    /// ASP0006 (a ref return, a ref struct, another awaitable) already reports the method, since no aspect can wrap it.
+    /// </summary>
+    private static string? WhyNoResult(IMethodSymbol method, KnownTypes known)
+    {
+        var type = method.ReturnType;
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            return null;
+        }
+
+        if (method.ReturnsVoid)
+        {
+            return "it returns void, so there is no result to cache; return the result itself (T), Task<T> or ValueTask<T>";
+        }
+
+        if (IsTask(type, known))
+        {
+            return "it returns '" + type.Short() + "', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>";
+        }
+
+        if (type.IsRefLikeType || MethodParser.IsAwaitableOrAsyncStream(type))
+        {
+            return null;
+        }
+
+        if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+        {
+            return "it returns the pointer '" + type.Short() + "', which would outlive what it points to in the cache; return the value itself";
+        }
+
+        return "its result type '" + type.Short() + "' allows ref structs, which cannot be stored; remove 'allows ref struct'";
+    }
+
+    private static bool IsTask(ITypeSymbol type, KnownTypes known) =>
+        SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTask);
 
     private static string ShortTypeOf(IMethodSymbol method, string parameter) =>
         method.Parameters.First(p => MethodParser.Escape(p.Name) == parameter).Type.Short();

@@ -387,13 +387,16 @@ internal static class MethodParser
         // Any other awaitable would be wrapped only while it is created, not while it runs: refuse it.
         // Ref structs cannot cross the try/catch of a retry loop safely either.
         // An async stream runs after it is returned, outside any retry, so refuse it too.
-        if (HasInstanceMethod(type, "GetAwaiter") || HasInstanceMethod(type, "GetAsyncEnumerator") || type.IsRefLikeType)
+        if (IsAwaitableOrAsyncStream(type) || type.IsRefLikeType)
         {
             return (null, null);
         }
 
         return (ReturnKind.Value, null);
     }
+
+    /// <summary>Whether <paramref name="type"/> is awaitable or an async stream (asked once Task and ValueTask are ruled out).</summary>
+    internal static bool IsAwaitableOrAsyncStream(ITypeSymbol type) => HasInstanceMethod(type, "GetAwaiter") || HasInstanceMethod(type, "GetAsyncEnumerator");
 
     private static bool HasInstanceMethod(ITypeSymbol type, string name) =>
         type.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false })

@@ -20,6 +20,10 @@ public sealed partial class CacheRegion<TKey, TValue>
 
         public bool Invalidated => _invalidated;
 
+        // The thread running the body of a synchronous run (0 for an asynchronous one), so that a recursive call
+        // for the same key fails instead of waiting for itself.
+        public int OwnerThreadId { get; set; }
+
         // Whether the body ran (an L2 miss or no L2), for the span's cache.tier.
         public bool RanBody { get; set; }
 

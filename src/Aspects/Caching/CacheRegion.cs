@@ -216,23 +216,39 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
     private Task<TValue> Start<TState>(
         Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory, CancellationToken cancellationToken)
     {
-        // A previous attempt may have stored its result between our L1 miss and our registration.
-        if (_entries.TryGetValue(key, out var entry) && PreciseNow() < entry.ExpiresAt)
+        if (TryFinishFromStored(flight, key, out var stored))
         {
-            flight.Completion.TrySetResult(entry.Task.Result);
-            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-            return entry.Task;
+            return stored;
         }
 
         _ = RunAsync(flight, key, state, factory);
         return flight.WaitAsync(cancellationToken);
     }
 
+    // A previous attempt may have stored its result between our L1 miss and our registration.
+    private bool TryFinishFromStored(Flight flight, TKey key, [NotNullWhen(true)] out Task<TValue>? stored)
+    {
+        if (_entries.TryGetValue(key, out var entry) && PreciseNow() < entry.ExpiresAt)
+        {
+            flight.Completion.TrySetResult(entry.Task.Result);
+            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+            stored = entry.Task;
+            return true;
+        }
+
+        stored = null;
+        return false;
+    }
+
+    // When a value computed from now stops being valid (Unix ms).
+    private long ValueExpiresAt() =>
+        UnixMilliseconds() + (long)(CurrentPolicyLifetimes()?.Settings.Duration ?? Definition.Duration).TotalMilliseconds;
+
     private async Task RunAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
         // One span per shared attempt (not per caller), only when someone listens; the body's own spans nest under it.
         using var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity() : null;
-        flight.ExpiresAt = UnixMilliseconds() + (long)(CurrentPolicyLifetimes()?.Settings.Duration ?? Definition.Duration).TotalMilliseconds;
+        flight.ExpiresAt = ValueExpiresAt();
         try
         {
             var value = Cache.Distributed is { } l2
@@ -242,7 +258,7 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
 
             // Complete first, then publish to L1, then retire the attempt: a caller always finds one of them.
             flight.Completion.TrySetResult(value);
-            Store(key, flight);
+            Store(key, flight, localOnly: false);
             _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
 
             // Like HybridCache, the L2 write happens after the callers have their value.
@@ -253,22 +269,27 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
         }
         catch (Exception e)
         {
-            // Retire the attempt before its callers hear of the failure: a call made after that must start
-            // afresh, never join an attempt that already failed (failures are not cached, not even briefly).
-            _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
-            if (activity is not null)
-            {
-                TelemetryTags.SetError(activity, e);
-            }
+            Fail(flight, key, activity, e);
+        }
+    }
 
-            if (e is OperationCanceledException canceled)
-            {
-                flight.Completion.TrySetCanceled(canceled.CancellationToken);
-            }
-            else
-            {
-                flight.Completion.TrySetException(e);
-            }
+    private void Fail(Flight flight, TKey key, Activity? activity, Exception e)
+    {
+        // Retire the attempt before its callers hear of the failure: a call made after that must start
+        // afresh, never join an attempt that already failed (failures are not cached, not even briefly).
+        _flights.TryRemove(new KeyValuePair<TKey, Flight>(key, flight));
+        if (activity is not null)
+        {
+            TelemetryTags.SetError(activity, e);
+        }
+
+        if (e is OperationCanceledException canceled)
+        {
+            flight.Completion.TrySetCanceled(canceled.CancellationToken);
+        }
+        else
+        {
+            flight.Completion.TrySetException(e);
         }
     }
 
@@ -281,23 +302,29 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
 
     private Task<TValue> RunBodyAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {
+        NoteBodyRun(flight);
+        return factory(state, key, flight.Token);
+    }
+
+    private void NoteBodyRun(Flight flight)
+    {
         flight.RanBody = true;
         if (CacheTelemetry.Requests.Enabled)
         {
             CacheTelemetry.Requests.Add(1, _methodTag, CacheTelemetry.TierSource, CacheTelemetry.Miss);
         }
-
-        return factory(state, key, flight.Token);
     }
 
-    private void Store(TKey key, Flight flight)
+    // A local-only result (a synchronous method's, see CacheRegion.Sync.cs) has no L2 copy to go back to, so its L1 copy
+    // lives as long as the value itself.
+    private void Store(TKey key, Flight flight, bool localOnly)
     {
         if (flight.Invalidated)
         {
             return;
         }
 
-        var lifetime = CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
+        var lifetime = localOnly ? long.MaxValue : CurrentPolicyLifetimes()?.LocalLifetime ?? _localLifetime;
 
         // No tier serves a value past its duration: an L1 copy never outlives the value's own expiry (a slow body or an
         // L2 entry read late leaves less than the L1 lifetime).

@@ -477,7 +477,80 @@ public static class MisuseCatalogue
                 public partial Task RefreshAsync(int id);
                 private Task RefreshCoreAsync(int id) => Task.CompletedTask;
             }
-            """, Reports("ASP0013", at: "RefreshAsync", says: "which has no result to cache")),
+            """, Reports("ASP0013", at: "RefreshAsync", says: "it returns 'Task', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>")),
+
+        new("Cached_void_method", """
+            public partial class Catalog
+            {
+                [Cached]
+                public partial void Refresh(int id);
+                private void RefreshCore(int id) { }
+            }
+            """, Reports("ASP0013", at: "Refresh", says: "it returns void, so there is no result to cache; return the result itself (T), Task<T> or ValueTask<T>")),
+
+        new("Cached_method_returning_a_pointer", """
+            public unsafe partial class Buffers
+            {
+                [Cached]
+                public partial byte* Find(int id);
+                private byte* FindCore(int id) => null;
+            }
+            """, Reports("ASP0013", at: "Find", says: "it returns the pointer 'byte*', which would outlive what it points to in the cache; return the value itself"), AllowUnsafe: true),
+
+        new("Cached_method_returning_a_type_parameter_that_allows_ref_structs", """
+            public partial class Box<T> where T : allows ref struct
+            {
+                [Cached]
+                public partial T Get(int id);
+                private T GetCore(int id) => default!;
+            }
+            """, Reports("ASP0013", at: "Get", says: "its result type 'T' allows ref structs, which cannot be stored; remove 'allows ref struct'")),
+
+        new("Cached_method_returning_by_reference", """
+            public partial class Table
+            {
+                private int _cell;
+                [Cached]
+                public partial ref int Cell(int id);
+                private ref int CellCore(int id) => ref _cell;
+            }
+            """, Reports("ASP0006", at: "ref int", says: "returns 'ref int', which [Cached] does not support")),
+
+        new("Cached_method_returning_a_ref_struct", """
+            public partial class Table
+            {
+                [Cached]
+                public partial Span<int> Row(int id);
+                private Span<int> RowCore(int id) => default;
+            }
+            """, Reports("ASP0006", at: "Span<int>", says: "returns 'Span<int>', which [Cached] does not support")),
+
+        new("Cached_method_returning_an_async_stream", """
+            public partial class Table
+            {
+                [Cached]
+                public partial IAsyncEnumerable<int> Rows(int id);
+                private IAsyncEnumerable<int> RowsCore(int id) => throw new NotSupportedException();
+            }
+            """, Reports("ASP0006", at: "IAsyncEnumerable<int>", says: "returns 'IAsyncEnumerable<int>', which [Cached] does not support")),
+
+        new("Cached_method_with_an_out_parameter", """
+            public partial class Table
+            {
+                [Cached]
+                public partial int Lookup(int id, out bool found);
+                private int LookupCore(int id, out bool found) { found = true; return id; }
+            }
+            """, Reports("ASP0005", at: "out bool found", says: "is passed by 'out', which aspects cannot wrap")),
+
+        new("Cached_synchronous_method_with_a_token_and_a_tuple_key", """
+            public partial class Reports
+            {
+                [Cached(DurationSeconds = 60)]
+                public partial string Render((string City, int Days) request, CancellationToken ct = default);
+                private string RenderCore((string City, int Days) request, CancellationToken ct) => request.City;
+            }
+            """, CompilesCleanly()),
 
         new("Cached_generic_method", """
             public partial class Catalog
