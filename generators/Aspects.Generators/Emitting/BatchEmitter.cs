@@ -108,16 +108,16 @@ internal static class BatchEmitter
     private static string ComparerArgument(MethodModel model, BatchModel batch) =>
         batch.ExactKey is null ? string.Empty : ", " + (model.IsStatic ? model.SelfType + "." : string.Empty) + ComparerName(model);
 
-    private static string ComparerName(MethodModel model) => "__aspectsBatchKeys_" + model.MemberSuffix;
+    private static string ComparerName(MethodModel model) => GeneratedNames.Member("BatchKeys", model.MemberSuffix);
 
-    private static string PolicyBindingName(MethodModel model) => "__aspectsBatchPolicy_" + model.MemberSuffix;
+    private static string PolicyBindingName(MethodModel model) => GeneratedNames.Member("BatchPolicy", model.MemberSuffix);
 
     private static string BatcherType(BatchModel batch) =>
         "global::Aspects.Batching.MicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">";
 
-    private static string FieldName(MethodModel model) => "__aspectsBatcher_" + model.MemberSuffix;
+    private static string FieldName(MethodModel model) => GeneratedNames.Member("Batcher", model.MemberSuffix);
 
-    private static string LoaderName(MethodModel model) => "__aspectsLoadBatch_" + model.MemberSuffix;
+    private static string LoaderName(MethodModel model) => GeneratedNames.Member("LoadBatch", model.MemberSuffix);
 
     private static string Field(MethodModel model) =>
         (model.IsStatic ? model.SelfType + "." : "this.") + FieldName(model);

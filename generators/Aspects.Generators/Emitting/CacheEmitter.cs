@@ -146,7 +146,7 @@ internal static class CacheEmitter
         writer.Line("/// </summary>");
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line((model.Accessibility.Length > 0 ? model.Accessibility + " " : "private ") + (model.IsStatic ? "static " : string.Empty)
-            + "global::System.Threading.Tasks.ValueTask Invalidate" + model.Name.TrimStart('@') + "(" + keyParameters
+            + "global::System.Threading.Tasks.ValueTask " + GeneratedNames.InvalidateMethod(model.Name) + "(" + keyParameters
             + "global::System.Threading.CancellationToken cancellationToken = default) =>");
         writer.Line("    " + Region(model, model.MemberSuffix, cache.Key, cache.ValueType) + ".InvalidateAsync(" + KeyExpression(cache.Key) + ", "
             + KeyBuilderName(model.MemberSuffix) + ", cancellationToken);");
@@ -269,7 +269,7 @@ internal static class CacheEmitter
         _ => "(" + string.Join(", ", state) + ")",
     };
 
-    private static string DefinitionName(string suffix) => "__aspectsCache_" + suffix;
+    private static string DefinitionName(string suffix) => GeneratedNames.Member("Cache", suffix);
 
-    private static string KeyBuilderName(string suffix) => "__aspectsCacheKey_" + suffix;
+    private static string KeyBuilderName(string suffix) => GeneratedNames.Member("CacheKey", suffix);
 }

@@ -45,7 +45,7 @@ internal static class MethodEmitter
 
         var hasOuterLayer = model.Cache is not null || !model.Invalidations.IsEmpty;
         var hasInnerLayers = model.Batch is not null || model.Retry is not null || model.RateLimit is not null;
-        var innerName = hasInnerLayers ? "__aspectsInner_" + model.MemberSuffix : model.CoreName;
+        var innerName = hasInnerLayers ? GeneratedNames.Member("Inner", model.MemberSuffix) : model.CoreName;
         var isAsyncImplementation = model.Cache is null && !model.Invalidations.IsEmpty && model.Returns.IsAsync();
 
         writer.Line(GeneratedCodeAttribute);

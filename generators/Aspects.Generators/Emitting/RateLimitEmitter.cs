@@ -86,11 +86,11 @@ internal static class RateLimitEmitter
         }
     }
 
-    private static string BindingName(MethodModel model) => "__aspectsRateLimitPolicy_" + model.MemberSuffix;
+    private static string BindingName(MethodModel model) => GeneratedNames.Member("RateLimitPolicy", model.MemberSuffix);
 
-    private static string DefinitionName(MethodModel model) => "__aspectsRateLimit_" + model.MemberSuffix;
+    private static string DefinitionName(MethodModel model) => GeneratedNames.Member("RateLimit", model.MemberSuffix);
 
-    private static string PartitionKeyName(MethodModel model) => "__aspectsRateLimitPartitionKey_" + model.MemberSuffix;
+    private static string PartitionKeyName(MethodModel model) => GeneratedNames.Member("RateLimitPartitionKey", model.MemberSuffix);
 
     private static string Arguments(RateLimitModel rateLimit, string? token) =>
         "global::Aspects.RateLimitMode." + rateLimit.Mode + ", global::System.TimeSpan.FromMilliseconds("

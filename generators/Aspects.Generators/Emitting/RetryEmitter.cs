@@ -39,7 +39,7 @@ internal static class RetryEmitter
             "new global::Aspects.Policies.RetrySettings(" + Number(retry.MaxAttempts) + ", " + Number(retry.DelayMilliseconds) + ", "
             + Number(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + (retry.Jitter ? "true" : "false") + ")");
 
-    private static string BindingName(MethodModel model) => "__aspectsRetryPolicy_" + model.MemberSuffix;
+    private static string BindingName(MethodModel model) => GeneratedNames.Member("RetryPolicy", model.MemberSuffix);
 
     /// <summary>Closes the attempt loop: a handled failure waits on the runtime clock, then the loop tries again.</summary>
     public static void CloseLoop(SourceWriter writer, MethodModel model, RetryModel retry, string runtime, bool isAsync, string? resetLine = null)

@@ -89,7 +89,7 @@ internal static class BatchParser
                         shape.TakesToken,
                         policy,
                         ExactKeyOf(keyType, known, method.ContainingAssembly),
-                        IsUnsealedRecord(keyType));
+                        CacheParser.IsUnsealedRecord(keyType));
             }
         }
 
@@ -109,9 +109,8 @@ internal static class BatchParser
     /// its own equality is all there is.
     /// </summary>
     private static KeyShape? ExactKeyOf(ITypeSymbol keyType, KnownTypes known, IAssemblySymbol assembly) =>
-        CacheParser.ShapeOf(keyType, known, assembly) is { } shape && (IsUnsealedRecord(keyType) || HasInexactLeaf(shape)) ? shape : null;
+        CacheParser.ShapeOf(keyType, known, assembly) is { } shape && (CacheParser.IsUnsealedRecord(keyType) || HasInexactLeaf(shape)) ? shape : null;
 
-    private static bool IsUnsealedRecord(ITypeSymbol type) => type is { IsRecord: true, IsReferenceType: true, IsSealed: false };
 
     private static bool HasInexactLeaf(KeyShape shape) => shape.ExactType is not null || shape.Members.Any(m => HasInexactLeaf(m.Shape));
 

@@ -246,11 +246,17 @@ internal static class CacheParser
             return null;
         }
 
-        var exactRuntimeType = type is { IsRecord: true, IsReferenceType: true, IsSealed: false } ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).Qualified() : null;
+        var exactRuntimeType = IsUnsealedRecord(type) ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).Qualified() : null;
         return new CacheKeyPart(MethodParser.Escape(parameter.Name), type.Qualified(), shape, exactRuntimeType);
     }
 
     /// <summary>The key shape of a parameter's type (see the overload below); <c>[Batched]</c> keys use it too.</summary>
+    /// <summary>
+    /// A record class others may derive from: a derived instance can hold members its key components do not cover, so
+    /// the cache skips it and the batcher compares it by reference (one rule for both).
+    /// </summary>
+    internal static bool IsUnsealedRecord(ITypeSymbol type) => type is { IsRecord: true, IsReferenceType: true, IsSealed: false };
+
     internal static KeyShape? ShapeOf(ITypeSymbol type, KnownTypes known, IAssemblySymbol assembly) => ShapeOf(type, known, assembly, depth: 0);
 
     /// <summary>
@@ -271,7 +277,7 @@ internal static class CacheParser
         }
 
         // Below the parameter itself, a record class must be sealed: nothing could check an argument's exact type there.
-        if (depth >= MaxKeyDepth || (depth > 0 && inner is { IsRecord: true, IsReferenceType: true, IsSealed: false }))
+        if (depth >= MaxKeyDepth || (depth > 0 && IsUnsealedRecord(inner)))
         {
             return null;
         }

@@ -29,16 +29,13 @@ internal static class GeneratedMemberCheck
 
     private static readonly List<string> NoNames = [];
 
-    /// <summary>The prefix of every private member the generator adds.</summary>
-    public const string ReservedPrefix = "__aspects";
-
-    /// <summary>The member names of <paramref name="type"/> that start with <see cref="ReservedPrefix"/>; almost always none.</summary>
+    /// <summary>The member names of <paramref name="type"/> that start with <see cref="GeneratedNames.Prefix"/>; almost always none.</summary>
     public static List<string> ReservedNamesOf(INamedTypeSymbol type)
     {
         List<string>? names = null;
         foreach (var name in type.MemberNames)
         {
-            if (name.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+            if (name.StartsWith(GeneratedNames.Prefix, StringComparison.Ordinal))
             {
                 (names ??= []).Add(name);
             }
@@ -53,7 +50,7 @@ internal static class GeneratedMemberCheck
         foreach (var name in facts.ReservedMemberNames)
         {
             // __aspects{Kind}_{suffix}: the kind is letters only, so the suffix after its '_' names one method.
-            var separator = name.IndexOf('_', ReservedPrefix.Length);
+            var separator = name.IndexOf('_', GeneratedNames.Prefix.Length);
             if (separator < 0
                 || name.Length - separator - 1 != memberSuffix.Length
                 || string.CompareOrdinal(name, separator + 1, memberSuffix, 0, memberSuffix.Length) != 0)
@@ -78,7 +75,7 @@ internal static class GeneratedMemberCheck
         IMethodSymbol method, CacheModel cache, KnownTypes known, Location location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var type = method.ContainingType;
-        var name = "Invalidate" + method.Name;
+        var name = GeneratedNames.InvalidateMethod(method.Name);
         if (KeyTypes(method, cache, known) is not { } parameters)
         {
             return;

@@ -108,7 +108,7 @@ internal sealed class KnownTypes
         /// <summary>The containing namespace's display name, or <see langword="null"/> for the global namespace.</summary>
         public string? Namespace => type.ContainingNamespace.IsGlobalNamespace ? null : _namespace ??= type.ContainingNamespace.ToDisplayString();
 
-        /// <summary>The type's member names that start with <see cref="GeneratedMemberCheck.ReservedPrefix"/> (almost always none).</summary>
+        /// <summary>The type's member names that start with <see cref="GeneratedNames.Prefix"/> (almost always none).</summary>
         public List<string> ReservedMemberNames => _reservedMemberNames ??= GeneratedMemberCheck.ReservedNamesOf(type);
 
         /// <summary><see cref="HintNames.PrefixOf"/> of the type.</summary>
