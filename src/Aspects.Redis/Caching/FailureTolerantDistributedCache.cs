@@ -72,7 +72,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
             }
             catch (RedisServerException e) when (IsWrongType(e))
             {
-                ReportWrongType(key, e);
+                ReportWrongType(key, name, e);
                 inner.Remove(key);
                 return name == "set" ? operation(inner, state) : default;
             }
@@ -98,7 +98,7 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
             }
             catch (RedisServerException e) when (IsWrongType(e))
             {
-                ReportWrongType(key, e);
+                ReportWrongType(key, name, e);
                 await inner.RemoveAsync(key, token).ConfigureAwait(false);
                 return name == "set" ? await operation(inner, state, token).ConfigureAwait(false) : default;
             }
@@ -125,12 +125,12 @@ internal sealed class FailureTolerantDistributedCache(IBufferDistributedCache in
 
     private static bool IsWrongType(RedisServerException exception) => exception.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
 
-    private void ReportWrongType(string key, RedisServerException exception)
+    private void ReportWrongType(string key, string operation, RedisServerException exception)
     {
         // The method is the key's second segment ({prefix}:{method}:…); argument values are never logged.
         var segments = key.Split(':', 3);
         var method = segments.Length > 1 ? segments[1] : key;
-        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation("get"), TelemetryTags.Error(exception));
+        CacheTelemetry.L2Errors.Add(1, CacheTelemetry.Method(method), CacheTelemetry.Operation(operation), TelemetryTags.Error(exception));
         if (_unreadable.ShouldLog(out var unreported))
         {
             CacheLog.L2EntryUnreadable(logger, method, unreported);

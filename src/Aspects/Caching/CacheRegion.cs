@@ -59,7 +59,7 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
         _spanName = CacheTelemetry.SpanNamePrefix + definition.MethodName;
 
         _localLifetime = LocalLifetime(definition.Duration, definition.LocalDuration);
-        _longestDurationMilliseconds = (long)definition.Duration.TotalMilliseconds;
+        NoteDuration(definition.Duration);
         if (cache.Distributed is not null)
         {
             _tagRecordKeys = new string[definition.TagArray.Length];

@@ -254,8 +254,7 @@ public abstract class AspectRateLimiter : RateLimiter
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (permitCount > 0 && TryTakeAvailable(permitCount))
         {
-            Interlocked.Increment(ref _successfulLeases);
-            return AspectRateLimitLease.Acquired;
+            return Lease(PermitResult.Acquired);
         }
 
         var pending = TakePermitsAsync(permitCount, RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);

@@ -149,7 +149,11 @@ public sealed class RateLimitPartitions
                     Apply(entry, permitsPerSecond, burst, policy, snapshot);
                 }
 
-                entry.Used = true;
+                // Read only by the sweep of Redis partitions (IsIdle): local buckets skip the shared write.
+                if (_remoteState)
+                {
+                    entry.Used = true;
+                }
 
                 // The permit (or the waiter's reservation) is taken before this returns, so once the caller has
                 // left the partition, the bucket's state already counts it.
