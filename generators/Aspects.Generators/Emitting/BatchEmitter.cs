@@ -1,5 +1,4 @@
 using Aspects.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aspects.Generators.Emitting;
 
@@ -13,8 +12,8 @@ internal static class BatchEmitter
     public static void EmitBody(SourceWriter writer, MethodModel model, BatchModel batch)
     {
         var field = Field(model);
-        var values = "up to " + RetryEmitter.Number(batch.MaxBatchSize) + " distinct keys per call of " + model.CoreName
-            + ", flushed " + (batch.MaxDelayMilliseconds == 0 ? "on the next turn of the thread pool" : RetryEmitter.Number(batch.MaxDelayMilliseconds) + " ms after a batch's first key")
+        var values = "up to " + Literals.Int(batch.MaxBatchSize) + " distinct keys per call of " + model.CoreName
+            + ", flushed " + (batch.MaxDelayMilliseconds == 0 ? "on the next turn of the thread pool" : Literals.Int(batch.MaxDelayMilliseconds) + " ms after a batch's first key")
             + "; a missing key " + (batch.ThrowOnMissingKey ? "throws KeyNotFoundException" : "yields default");
         writer.Line(batch.Policy is null
             ? "// [Batched] " + values + "."
@@ -22,17 +21,17 @@ internal static class BatchEmitter
         writer.Line("var __batcher = " + field + ";");
         writer.Open("if (__batcher is null)");
         writer.Line("var __created = " + model.RuntimeExpression + ".CreateMicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">(");
-        writer.Line("    " + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ",");
+        writer.Line("    " + Literals.String(model.FullName) + ",");
         writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(model) + ",");
         writer.Line(batch.Policy is null
-            ? "    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + RetryEmitter.Number(batch.MaxBatchSize)
-                + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + RetryEmitter.Number(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
-                + (batch.ThrowOnMissingKey ? "true" : "false") + " }" + ComparerArgument(model, batch) + ");"
+            ? "    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + Literals.Int(batch.MaxBatchSize)
+                + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + Literals.Int(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
+                + Literals.Bool(batch.ThrowOnMissingKey) + " }" + ComparerArgument(model, batch) + ");"
             : "    " + PolicyBindingName(model) + ComparerArgument(model, batch) + ");");
         writer.Line("__batcher = global::System.Threading.Interlocked.CompareExchange(ref " + field + ", __created, null) ?? __created;");
         writer.Close();
         writer.Line();
-        var call = "__batcher.GetAsync(" + batch.KeyParameter + ", " + RetryEmitter.Token(model.CancellationToken) + ")";
+        var call = "__batcher.GetAsync(" + batch.KeyParameter + ", " + Literals.Token(model.CancellationToken) + ")";
         writer.Line(model.Returns == ReturnKind.ValueTaskOfT
             ? "return new global::System.Threading.Tasks.ValueTask<" + batch.ValueType + ">(" + call + ");"
             : "return " + call + ";");
@@ -54,7 +53,7 @@ internal static class BatchEmitter
             writer.Line("private static readonly global::System.Collections.Generic.IEqualityComparer<" + batch.KeyType + "> " + ComparerName(model)
                 + " = new global::Aspects.Batching.ExactKeyComparer<" + batch.KeyType + ", " + CacheEmitter.ComponentType(exact) + ">(");
             writer.Line("    static __key => " + CacheEmitter.ComponentExpression(exact, "__key") + ",");
-            writer.Line("    derivedByReference: " + (batch.DerivedKeysByReference ? "true" : "false") + ");");
+            writer.Line("    derivedByReference: " + Literals.Bool(batch.DerivedKeysByReference) + ");");
             writer.Line();
         }
 
@@ -88,7 +87,7 @@ internal static class BatchEmitter
 
         var core = (model.IsStatic ? model.SelfType + "." : "this.") + model.CoreName + "(keys" + (batch.CoreTakesToken ? ", cancellationToken" : string.Empty) + ")";
         writer.Line(batch.CoreReturnsList
-            ? "return global::Aspects.Batching.BatchResults.Align(" + SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", keys, await " + core + ".ConfigureAwait(false)" + ComparerArgument(model, batch) + ");"
+            ? "return global::Aspects.Batching.BatchResults.Align(" + Literals.String(model.FullName) + ", keys, await " + core + ".ConfigureAwait(false)" + ComparerArgument(model, batch) + ");"
             : "return await " + core + ".ConfigureAwait(false);");
 
         if (model.Retry is { } retryLayer)
@@ -102,8 +101,8 @@ internal static class BatchEmitter
     /// <summary>The static field binding a method with <c>[Batched(Policy = ...)]</c> to its policy.</summary>
     public static void EmitPolicyMember(SourceWriter writer, MethodModel model, BatchModel batch) =>
         MethodEmitter.EmitPolicyBinding(writer, "BatchingPolicyBinding", PolicyBindingName(model), batch.Policy!,
-            "new global::Aspects.Policies.BatchingSettings(" + RetryEmitter.Number(batch.MaxBatchSize) + ", "
-            + RetryEmitter.Number(batch.MaxDelayMilliseconds) + ", " + (batch.ThrowOnMissingKey ? "true" : "false") + ")");
+            "new global::Aspects.Policies.BatchingSettings(" + Literals.Int(batch.MaxBatchSize) + ", "
+            + Literals.Int(batch.MaxDelayMilliseconds) + ", " + Literals.Bool(batch.ThrowOnMissingKey) + ")");
 
     private static string ComparerArgument(MethodModel model, BatchModel batch) =>
         batch.ExactKey is null ? string.Empty : ", " + (model.IsStatic ? model.SelfType + "." : string.Empty) + ComparerName(model);

@@ -1,5 +1,4 @@
 using Aspects.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aspects.Generators.Emitting;
 
@@ -13,8 +12,8 @@ internal static class CacheEmitter
     public static void EmitCachedBody(SourceWriter writer, MethodModel model, CacheModel cache, string innerName)
     {
         var isSynchronous = model.Returns == ReturnKind.Value;
-        var lifetimes = RetryEmitter.Number(cache.DurationSeconds) + " s, "
-            + (isSynchronous ? "in process only (synchronous)" : RetryEmitter.Number(cache.LocalDurationSeconds) + " s in process");
+        var lifetimes = Literals.Int(cache.DurationSeconds) + " s, "
+            + (isSynchronous ? "in process only (synchronous)" : Literals.Int(cache.LocalDurationSeconds) + " s in process");
         writer.Line("// [Cached] " + (cache.Policy is null ? lifetimes : "policy \"" + cache.Policy + "\" (defaults: " + lifetimes + ")")
             + "; key: (" + string.Join(", ", cache.Key.Parts.Select(p => p.Parameter)) + ")"
             + (cache.Tags.IsEmpty ? string.Empty : "; tags: " + string.Join(", ", cache.Tags))
@@ -76,7 +75,7 @@ internal static class CacheEmitter
         writer.Line("    " + StateExpression(state) + ",");
         writer.Line("    " + KeyBuilderName(model.MemberSuffix) + ",");
         writer.Line("    static (__state, __key, __token) => " + call + ",");
-        writer.Line("    " + RetryEmitter.Token(model.CancellationToken) + ")" + close + ";");
+        writer.Line("    " + Literals.Token(model.CancellationToken) + ")" + close + ";");
     }
 
     /// <summary>The body of a method with <c>[InvalidatesCache]</c>: run the inner call, then evict.</summary>
@@ -107,22 +106,22 @@ internal static class CacheEmitter
     /// <summary>The cache definition, the L2 key builder and the public <c>Invalidate{Name}</c> method.</summary>
     public static void EmitMembers(SourceWriter writer, MethodModel model, CacheModel cache)
     {
-        var fullName = SymbolDisplay.FormatLiteral(cache.Name, quote: true);
+        var fullName = Literals.String(cache.Name);
         var keyType = KeyType(cache.Key);
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.Caching.CacheDefinition " + DefinitionName(model.MemberSuffix) + " = new(");
         writer.Line("    " + fullName + ",");
-        writer.Line("    " + SymbolDisplay.FormatLiteral(cache.ResultShape, quote: true) + ",");
+        writer.Line("    " + Literals.String(cache.ResultShape) + ",");
 
         // For a generic type, a static field per closed type: one definition, and one key name, per closed type.
         writer.Line("    " + (cache.TypeParameters.IsEmpty
             ? "global::System.Type.EmptyTypes"
             : "new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " }") + ",");
 
-        writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.DurationSeconds) + "),");
-        writer.Line("    global::System.TimeSpan.FromSeconds(" + RetryEmitter.Number(cache.LocalDurationSeconds) + "),");
-        writer.Line("    new string[] { " + string.Join(", ", cache.Tags.Select(t => SymbolDisplay.FormatLiteral(t, quote: true))) + " },");
-        writer.Line("    " + (cache.Policy is null ? "null" : SymbolDisplay.FormatLiteral(cache.Policy, quote: true)) + ");");
+        writer.Line("    global::System.TimeSpan.FromSeconds(" + Literals.Int(cache.DurationSeconds) + "),");
+        writer.Line("    global::System.TimeSpan.FromSeconds(" + Literals.Int(cache.LocalDurationSeconds) + "),");
+        writer.Line("    new string[] { " + string.Join(", ", cache.Tags.Select(t => Literals.String(t))) + " },");
+        writer.Line("    " + (cache.Policy is null ? "null" : Literals.String(cache.Policy)) + ");");
         writer.Line();
 
         writer.Line(MethodEmitter.GeneratedCodeAttribute);

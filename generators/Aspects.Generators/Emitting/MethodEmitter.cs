@@ -1,5 +1,4 @@
 using Aspects.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aspects.Generators.Emitting;
 
@@ -20,8 +19,26 @@ internal static class MethodEmitter
     {
         writer.Line(GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.Policies." + bindingType + " " + fieldName + " = new(");
-        writer.Line("    " + SymbolDisplay.FormatLiteral(policy, quote: true) + ",");
+        writer.Line("    " + Literals.String(policy) + ",");
         writer.Line("    " + defaults + ");");
+    }
+
+    /// <summary>
+    /// The one static field that holds an aspect's settings for a method (<c>private static readonly {type} {field} = new(...)</c>),
+    /// one constructor argument per line.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="type">The fully qualified field type.</param>
+    /// <param name="fieldName">The field name (see <see cref="Model.GeneratedNames"/>).</param>
+    /// <param name="arguments">The constructor arguments as C# text, e.g. from <see cref="Literals.New"/>.</param>
+    public static void EmitDefinition(SourceWriter writer, string type, string fieldName, params string[] arguments)
+    {
+        writer.Line(GeneratedCodeAttribute);
+        writer.Line("private static readonly " + type + " " + fieldName + " = new(");
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            writer.Line("    " + arguments[i] + (i == arguments.Length - 1 ? ");" : ","));
+        }
     }
 
     public static string Emit(MethodModel model)

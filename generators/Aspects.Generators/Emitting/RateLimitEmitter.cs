@@ -1,5 +1,4 @@
 using Aspects.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Aspects.Generators.Emitting;
 
@@ -8,8 +7,8 @@ internal static class RateLimitEmitter
 {
     public static string Describe(RateLimitModel rateLimit)
     {
-        var values = rateLimit.PermitsPerSecond.TrimEnd('d') + " permits/s, burst " + RetryEmitter.Number(rateLimit.Burst);
-        var wait = rateLimit.Mode == "Wait" ? "waits up to " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
+        var values = rateLimit.PermitsPerSecond.TrimEnd('d') + " permits/s, burst " + Literals.Int(rateLimit.Burst);
+        var wait = rateLimit.Mode == "Wait" ? "waits up to " + Literals.Int(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
         var description = rateLimit.Policy is null
             ? "// [RateLimited] bucket \"" + rateLimit.Name + "\": " + values + ", " + rateLimit.Scope.ToLowerInvariant() + "; " + wait
                 + " when empty. Every attempt pays a permit."
@@ -41,12 +40,12 @@ internal static class RateLimitEmitter
         {
             var key = PartitionKeyName(model) + "(" + partition.Parameter + ")";
             return limiter + "." + method + "(" + key + ", "
-                + (rateLimit.Policy is null ? Arguments(rateLimit, token) : BindingName(model) + ", " + runtime + ", " + RetryEmitter.Token(token)) + ")";
+                + (rateLimit.Policy is null ? Arguments(rateLimit, token) : BindingName(model) + ", " + runtime + ", " + Literals.Token(token)) + ")";
         }
 
         return rateLimit.Policy is null
             ? limiter + "." + method + "(" + Arguments(rateLimit, token) + ")"
-            : BindingName(model) + "." + method + "(" + limiter + ", " + runtime + ", " + RetryEmitter.Token(token) + ")";
+            : BindingName(model) + "." + method + "(" + limiter + ", " + runtime + ", " + Literals.Token(token) + ")";
     }
 
     /// <summary>
@@ -55,20 +54,20 @@ internal static class RateLimitEmitter
     /// </summary>
     public static void EmitMembers(SourceWriter writer, MethodModel model, RateLimitModel rateLimit)
     {
-        var name = SymbolDisplay.FormatLiteral(rateLimit.Name, quote: true);
+        var name = Literals.String(rateLimit.Name);
         var scope = "global::Aspects.RateLimitScope." + rateLimit.Scope;
         if (rateLimit.Policy is not null)
         {
             MethodEmitter.EmitPolicyBinding(writer, "RateLimitPolicyBinding", BindingName(model), rateLimit.Policy,
-                "new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.ConfiguredBurst)
-                + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + ")");
+                "new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + Literals.Int(rateLimit.ConfiguredBurst)
+                + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + Literals.Int(rateLimit.MaxWaitMilliseconds) + ")");
             writer.Line();
         }
 
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private static readonly global::Aspects.RateLimiting.RateLimitDefinition " + DefinitionName(model) + " = new("
             + name + ", "
-            + (rateLimit.Policy is null ? rateLimit.PermitsPerSecond + ", " + RetryEmitter.Number(rateLimit.Burst) : BindingName(model))
+            + (rateLimit.Policy is null ? rateLimit.PermitsPerSecond + ", " + Literals.Int(rateLimit.Burst) : BindingName(model))
             + ", " + scope + ");");
 
         if (rateLimit.Partition is { } partition)
@@ -94,5 +93,5 @@ internal static class RateLimitEmitter
 
     private static string Arguments(RateLimitModel rateLimit, string? token) =>
         "global::Aspects.RateLimitMode." + rateLimit.Mode + ", global::System.TimeSpan.FromMilliseconds("
-        + RetryEmitter.Number(rateLimit.MaxWaitMilliseconds) + "), " + RetryEmitter.Token(token);
+        + Literals.Int(rateLimit.MaxWaitMilliseconds) + "), " + Literals.Token(token);
 }

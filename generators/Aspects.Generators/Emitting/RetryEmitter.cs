@@ -1,4 +1,3 @@
-using System.Globalization;
 using Aspects.Generators.Model;
 
 namespace Aspects.Generators.Emitting;
@@ -8,8 +7,8 @@ internal static class RetryEmitter
 {
     public static string Describe(RetryModel retry)
     {
-        var values = "up to " + Number(retry.MaxAttempts) + " attempts; " + retry.Backoff.ToLowerInvariant() + " backoff from "
-            + Number(retry.DelayMilliseconds) + " ms, at most " + Number(retry.MaxDelayMilliseconds) + " ms"
+        var values = "up to " + Literals.Int(retry.MaxAttempts) + " attempts; " + retry.Backoff.ToLowerInvariant() + " backoff from "
+            + Literals.Int(retry.DelayMilliseconds) + " ms, at most " + Literals.Int(retry.MaxDelayMilliseconds) + " ms"
             + (retry.Jitter ? ", with jitter" : string.Empty);
         var handles = "handles "
             + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Replace("global::", string.Empty))))
@@ -36,8 +35,8 @@ internal static class RetryEmitter
     /// <summary>The static field binding a method with <c>[Retry(Policy = ...)]</c> to its policy.</summary>
     public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RetryModel retry) =>
         MethodEmitter.EmitPolicyBinding(writer, "RetryPolicyBinding", BindingName(model), retry.Policy!,
-            "new global::Aspects.Policies.RetrySettings(" + Number(retry.MaxAttempts) + ", " + Number(retry.DelayMilliseconds) + ", "
-            + Number(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + (retry.Jitter ? "true" : "false") + ")");
+            "new global::Aspects.Policies.RetrySettings(" + Literals.Int(retry.MaxAttempts) + ", " + Literals.Int(retry.DelayMilliseconds) + ", "
+            + Literals.Int(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + Literals.Bool(retry.Jitter) + ")");
 
     private static string BindingName(MethodModel model) => GeneratedNames.Member("RetryPolicy", model.MemberSuffix);
 
@@ -47,15 +46,15 @@ internal static class RetryEmitter
         var token = model.CancellationToken;
         writer.Close();
         writer.Open("catch (global::System.Exception __exception) when (" + Filter(retry, runtime, token) + ")");
-        writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(model.FullName, quote: true) + ", __exception, __attempt);");
+        writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Literals.String(model.FullName) + ", __exception, __attempt);");
         if (resetLine is not null)
         {
             writer.Line(resetLine);
         }
 
         writer.Line(isAsync
-            ? "await " + runtime + ".DelayAsync(" + NextDelay(runtime, retry) + ", " + Token(token) + ").ConfigureAwait(false);"
-            : runtime + ".Delay(" + NextDelay(runtime, retry) + ", " + Token(token) + ");");
+            ? "await " + runtime + ".DelayAsync(" + NextDelay(runtime, retry) + ", " + Literals.Token(token) + ").ConfigureAwait(false);"
+            : runtime + ".Delay(" + NextDelay(runtime, retry) + ", " + Literals.Token(token) + ");");
         writer.Close();
         writer.Close();
     }
@@ -63,7 +62,7 @@ internal static class RetryEmitter
     /// <summary>Retry while attempts remain, the caller has not cancelled, and the exception is handled.</summary>
     private static string Filter(RetryModel retry, string runtime, string? token)
     {
-        var conditions = new List<string> { "__attempt < " + (retry.Policy is null ? Number(retry.MaxAttempts) : "__retry.MaxAttempts") };
+        var conditions = new List<string> { "__attempt < " + (retry.Policy is null ? Literals.Int(retry.MaxAttempts) : "__retry.MaxAttempts") };
         if (token is not null)
         {
             conditions.Add("!" + token + ".IsCancellationRequested");
@@ -78,10 +77,7 @@ internal static class RetryEmitter
     private static string NextDelay(string runtime, RetryModel retry) => retry.Policy is not null
         ? "__retry.NextDelay(__attempt, ref __jitterState, " + runtime + ".Random)"
         : "global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff." + retry.Backoff + ", __attempt, "
-        + Number(retry.DelayMilliseconds) + ", " + Number(retry.MaxDelayMilliseconds) + ", "
-        + (retry.Jitter ? "true" : "false") + ", ref __jitterState, " + runtime + ".Random)";
+        + Literals.Int(retry.DelayMilliseconds) + ", " + Literals.Int(retry.MaxDelayMilliseconds) + ", "
+        + Literals.Bool(retry.Jitter) + ", ref __jitterState, " + runtime + ".Random)";
 
-    public static string Token(string? token) => token ?? "global::System.Threading.CancellationToken.None";
-
-    public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
