@@ -22,7 +22,7 @@ public sealed class AspectReport(MetricsReader metrics, bool hasRedis)
         var batches = metrics.Distribution(Instruments.BatchSize, Full(ShopWorkload.GetStock)).Count;
         var waited = metrics.Total(Instruments.RateLimitAcquisitions, null, "waited");
         var rejected = metrics.Total(Instruments.RateLimitAcquisitions, null, "rejected");
-        var retries = metrics.Total(Instruments.RetryAttempts);
+        var retries = metrics.Total(Instruments.Retries);
         return string.Create(
             Invariant,
             $"  {new string('█', filled)}{new string('░', BarWidth - filled)} {Math.Min(elapsed.TotalSeconds, duration.TotalSeconds),4:0.0} s" +
@@ -89,7 +89,7 @@ public sealed class AspectReport(MetricsReader metrics, bool hasRedis)
         var retry = new TextTable("method", "calls", "retries", "gave up", "p50 ms", "p99 ms");
         foreach (var method in new[] { ShopWorkload.GetProduct, ShopWorkload.SetPrice, ShopWorkload.GetStock, ShopWorkload.GetQuote, ShopWorkload.TryGetQuote })
         {
-            retry.Row([method, .. Calls(method), Count(metrics.Total(Instruments.RetryAttempts, Full(method))),
+            retry.Row([method, .. Calls(method), Count(metrics.Total(Instruments.Retries, Full(method))),
                 Count(metrics.Distribution(Instruments.CallDuration, method, "error").Count), .. Latency(method)]);
         }
 
@@ -100,7 +100,7 @@ public sealed class AspectReport(MetricsReader metrics, bool hasRedis)
         text.AppendLine().AppendLine("Where the numbers come from: calls, p50 and p99 from the sample's own histogram");
         text.AppendLine($"{Instruments.CallDuration.Name} (meter {Instruments.SampleMeter}, timed around each call); everything else");
         text.AppendLine("from the library's meter Aspects (aspects.cache.*, aspects.batch.*, aspects.ratelimit.*,");
-        text.AppendLine("aspects.retry.attempts), read with a MeterListener; wait p99 from aspects.ratelimit.wait_time.");
+        text.AppendLine("aspects.retry.retries), read with a MeterListener; wait p99 from aspects.ratelimit.wait_time.");
         return text.ToString();
     }
 

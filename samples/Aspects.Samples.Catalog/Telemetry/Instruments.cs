@@ -19,15 +19,15 @@ public static class Instruments
 
     /// <summary>Cache lookups by method, tier (l1, l2, source) and result (hit, miss).</summary>
     public static readonly InstrumentSpec CacheRequests =
-        new(AspectsTelemetry.Name, "aspects.cache.requests", "aspects.method", "cache.tier", "cache.result");
+        new(AspectsTelemetry.Name, "aspects.cache.requests", "aspects.method", "aspects.cache.tier", "aspects.cache.result");
 
     /// <summary>Applied invalidations by method and origin (local: this node; remote: another node, via the backplane).</summary>
     public static readonly InstrumentSpec CacheInvalidations =
-        new(AspectsTelemetry.Name, "aspects.cache.invalidations", "aspects.method", "cache.origin");
+        new(AspectsTelemetry.Name, "aspects.cache.invalidations", "aspects.method", "aspects.cache.invalidation.origin");
 
     /// <summary>Failed operations of the Redis tier by method and operation; the calls fell back to memory and the database.</summary>
     public static readonly InstrumentSpec CacheL2Errors =
-        new(AspectsTelemetry.Name, "aspects.cache.l2_errors", "aspects.method", "cache.operation");
+        new(AspectsTelemetry.Name, "aspects.cache.l2_errors", "aspects.method", "aspects.cache.operation");
 
     /// <summary>Distinct keys per batch load (a histogram: its count is the number of batches).</summary>
     public static readonly InstrumentSpec BatchSize = new(AspectsTelemetry.Name, "aspects.batch.size", "aspects.method");
@@ -43,12 +43,12 @@ public static class Instruments
     public static readonly InstrumentSpec RateLimitWaitTime = new(AspectsTelemetry.Name, "aspects.ratelimit.wait_time", "aspects.limiter");
 
     /// <summary>Failed attempts that [Retry] tried again, by method.</summary>
-    public static readonly InstrumentSpec RetryAttempts = new(AspectsTelemetry.Name, "aspects.retry.attempts", "aspects.method");
+    public static readonly InstrumentSpec Retries = new(AspectsTelemetry.Name, "aspects.retry.retries", "aspects.method");
 
     /// <summary>The sample's own histogram: each public call's duration in milliseconds, by method and outcome (ok, error, rejected).</summary>
     public static readonly InstrumentSpec CallDuration = new(SampleMeter, "catalog.call.duration", "catalog.method", "catalog.outcome");
 
     /// <summary>All of the above.</summary>
     public static readonly IReadOnlyList<InstrumentSpec> All =
-        [CacheRequests, CacheInvalidations, CacheL2Errors, BatchSize, BatchCalls, RateLimitAcquisitions, RateLimitWaitTime, RetryAttempts, CallDuration];
+        [CacheRequests, CacheInvalidations, CacheL2Errors, BatchSize, BatchCalls, RateLimitAcquisitions, RateLimitWaitTime, Retries, CallDuration];
 }

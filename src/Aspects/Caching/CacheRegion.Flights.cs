@@ -24,7 +24,7 @@ public sealed partial class CacheRegion<TKey, TValue>
         // for the same key fails instead of waiting for itself.
         public int OwnerThreadId { get; set; }
 
-        // Whether the body ran (an L2 miss or no L2), for the span's cache.tier.
+        // Whether the body ran (an L2 miss or no L2), for the span's aspects.cache.tier.
         public bool RanBody { get; set; }
 
         // When the result stops being valid (Unix ms): the start of its computation plus the duration, or the expiry

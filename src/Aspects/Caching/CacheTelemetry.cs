@@ -25,18 +25,18 @@ internal static class CacheTelemetry
         "aspects.cache.invalidations", "{invalidation}", "Applied invalidations by kind (key, tag) and origin (local, remote).");
 
     // Tag pairs are preallocated so that recording never allocates.
-    public static readonly KeyValuePair<string, object?> TierL1 = new("cache.tier", "l1");
-    public static readonly KeyValuePair<string, object?> TierL2 = new("cache.tier", "l2");
-    public static readonly KeyValuePair<string, object?> TierSource = new("cache.tier", "source");
-    public static readonly KeyValuePair<string, object?> Hit = new("cache.result", "hit");
-    public static readonly KeyValuePair<string, object?> Miss = new("cache.result", "miss");
-    public static readonly KeyValuePair<string, object?> KindKey = new("cache.invalidation", "key");
-    public static readonly KeyValuePair<string, object?> KindTag = new("cache.invalidation", "tag");
-    public static readonly KeyValuePair<string, object?> KindAll = new("cache.invalidation", "all");
-    public static readonly KeyValuePair<string, object?> OriginLocal = new("cache.origin", "local");
-    public static readonly KeyValuePair<string, object?> OriginRemote = new("cache.origin", "remote");
+    public static readonly KeyValuePair<string, object?> TierL1 = new("aspects.cache.tier", "l1");
+    public static readonly KeyValuePair<string, object?> TierL2 = new("aspects.cache.tier", "l2");
+    public static readonly KeyValuePair<string, object?> TierSource = new("aspects.cache.tier", "source");
+    public static readonly KeyValuePair<string, object?> Hit = new("aspects.cache.result", "hit");
+    public static readonly KeyValuePair<string, object?> Miss = new("aspects.cache.result", "miss");
+    public static readonly KeyValuePair<string, object?> KindKey = new("aspects.cache.invalidation.kind", "key");
+    public static readonly KeyValuePair<string, object?> KindTag = new("aspects.cache.invalidation.kind", "tag");
+    public static readonly KeyValuePair<string, object?> KindAll = new("aspects.cache.invalidation.kind", "all");
+    public static readonly KeyValuePair<string, object?> OriginLocal = new("aspects.cache.invalidation.origin", "local");
+    public static readonly KeyValuePair<string, object?> OriginRemote = new("aspects.cache.invalidation.origin", "remote");
 
     public static KeyValuePair<string, object?> Method(string methodName) => new(TelemetryTags.Method, methodName);
 
-    public static KeyValuePair<string, object?> Operation(string operation) => new("cache.operation", operation);
+    public static KeyValuePair<string, object?> Operation(string operation) => new("aspects.cache.operation", operation);
 }

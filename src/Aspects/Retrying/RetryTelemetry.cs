@@ -5,7 +5,7 @@ using Aspects.Telemetry;
 namespace Aspects.Retrying;
 
 /// <summary>
-/// The <c>[Retry]</c> telemetry, called by generated wrappers between attempts: the <c>aspects.retry.attempts</c>
+/// The <c>[Retry]</c> telemetry, called by generated wrappers between attempts: the <c>aspects.retry.retries</c>
 /// counter on <see cref="AspectsTelemetry.Meter"/> and an <c>aspects.retry</c> event on the current span.
 /// </summary>
 public static class RetryTelemetry
@@ -17,7 +17,7 @@ public static class RetryTelemetry
     private const string ExceptionTypeTag = "exception.type";
 
     private static readonly Counter<long> Retries = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.retry.attempts", "{retry}",
+        "aspects.retry.retries", "{retry}",
         "Attempts of [Retry] methods that failed with a handled exception and are tried again, by method and exception type.");
 
     /// <summary>Records that attempt <paramref name="attempt"/> of <paramref name="method"/> failed and will be tried again.</summary>

@@ -80,7 +80,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal("run 1", await CallAsync(second, definition, 1)); // L1 hit
 
         long Count(string tier, string result) => requests.GetMeasurementSnapshot()
-            .Where(m => Equals(m.Tags["aspects.method"], definition.MethodName) && Equals(m.Tags["cache.tier"], tier) && Equals(m.Tags["cache.result"], result))
+            .Where(m => Equals(m.Tags["aspects.method"], definition.MethodName) && Equals(m.Tags["aspects.cache.tier"], tier) && Equals(m.Tags["aspects.cache.result"], result))
             .Sum(m => m.Value);
         Assert.Equal(1, Count("l1", "hit"));
         Assert.Equal(2, Count("l1", "miss"));
@@ -88,7 +88,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(1, Count("l2", "miss"));
         Assert.Equal(1, Count("source", "miss"));
         var mine = spans.Where(a => a.DisplayName == "aspects.cache " + definition.MethodName).ToList();
-        Assert.Equal(["l2", "source"], mine.Select(a => (string)a.GetTagItem("cache.tier")!).Order());
+        Assert.Equal(["l2", "source"], mine.Select(a => (string)a.GetTagItem("aspects.cache.tier")!).Order());
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
                 var forMethod = false;
                 foreach (var tag in tags)
                 {
-                    fromRemote |= tag.Key == "cache.origin" && Equals(tag.Value, "remote");
+                    fromRemote |= tag.Key == "aspects.cache.invalidation.origin" && Equals(tag.Value, "remote");
                     forMethod |= tag.Key == "aspects.method" && Equals(tag.Value, method);
                 }
 

@@ -29,10 +29,10 @@ public class CacheL2Tests
         Assert.Equal("run 1", await Call(b.Runtime));
 
         Assert.Equal(1, runs);
-        Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "l2"), ("cache.result", "hit")));
-        Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "l2"), ("cache.result", "miss")));
-        Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "source"), ("cache.result", "miss")));
-        Assert.Equal(2, Sum(requests, definition.MethodName, ("cache.tier", "l1"), ("cache.result", "miss")));
+        Assert.Equal(1, Sum(requests, definition.MethodName, ("aspects.cache.tier", "l2"), ("aspects.cache.result", "hit")));
+        Assert.Equal(1, Sum(requests, definition.MethodName, ("aspects.cache.tier", "l2"), ("aspects.cache.result", "miss")));
+        Assert.Equal(1, Sum(requests, definition.MethodName, ("aspects.cache.tier", "source"), ("aspects.cache.result", "miss")));
+        Assert.Equal(2, Sum(requests, definition.MethodName, ("aspects.cache.tier", "l1"), ("aspects.cache.result", "miss")));
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public class CacheL2Tests
 
         Assert.Equal("run 1", value);
         Assert.True(region.TryGetLocal(1, out _), "The body's result still goes to L1.");
-        Assert.Equal(1, Sum(errors, definition.MethodName, ("cache.operation", "get")));
-        Assert.Equal(1, Sum(errors, definition.MethodName, ("cache.operation", "remove")));
+        Assert.Equal(1, Sum(errors, definition.MethodName, ("aspects.cache.operation", "get")));
+        Assert.Equal(1, Sum(errors, definition.MethodName, ("aspects.cache.operation", "remove")));
         Assert.Contains(fixture.Logs.GetSnapshot(), r => r.Id.Name == "CacheL2Failed" && r.Message.Contains(definition.MethodName, StringComparison.Ordinal));
     }
 
@@ -89,7 +89,7 @@ public class CacheL2Tests
             Assert.Equal($"value {key}", await Call(key));
         }
 
-        Assert.Equal(50, Sum(errors, definition.MethodName, ("cache.operation", "get")));
+        Assert.Equal(50, Sum(errors, definition.MethodName, ("aspects.cache.operation", "get")));
         Assert.Equal(1, Logged("CacheL2Failed"));
 
         fixture.Time.Advance(TimeSpan.FromSeconds(30));
@@ -139,9 +139,9 @@ public class CacheL2Tests
         region.TryGetLocal(1, out _);
         region.TryGetLocal(1, out _);
 
-        Assert.Equal(2, Sum(requests, definition.MethodName, ("cache.tier", "l1"), ("cache.result", "hit")));
-        Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "l1"), ("cache.result", "miss")));
-        Assert.Equal(1, Sum(requests, definition.MethodName, ("cache.tier", "source")));
+        Assert.Equal(2, Sum(requests, definition.MethodName, ("aspects.cache.tier", "l1"), ("aspects.cache.result", "hit")));
+        Assert.Equal(1, Sum(requests, definition.MethodName, ("aspects.cache.tier", "l1"), ("aspects.cache.result", "miss")));
+        Assert.Equal(1, Sum(requests, definition.MethodName, ("aspects.cache.tier", "source")));
     }
 
     [Theory]

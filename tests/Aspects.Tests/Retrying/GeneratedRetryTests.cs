@@ -35,7 +35,7 @@ public partial class GeneratedRetryTests : GeneratedWrapperTests
     [Fact]
     public async Task Each_retry_is_counted_by_method_and_exception_type_never_by_argument()
     {
-        using var retries = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.retry.attempts");
+        using var retries = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.retry.retries");
         var service = new FlakyService(Runtime, failures: 2);
 
         var call = service.GetAsync(42, CancellationToken.None);

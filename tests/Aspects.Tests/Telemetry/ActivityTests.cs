@@ -41,7 +41,7 @@ public sealed partial class ActivityTests : GeneratedWrapperTests, IDisposable
             Assert.Equal(parent.TraceId, span.TraceId);
             Assert.Same(span, service.BodyActivity);
             Assert.Equal(Prefix + "GetPriceAsync", span.GetTagItem("aspects.method"));
-            Assert.Equal("source", span.GetTagItem("cache.tier"));
+            Assert.Equal("source", span.GetTagItem("aspects.cache.tier"));
             Assert.Equal(ActivityStatusCode.Unset, span.Status);
             Assert.Equal(ActivityKind.Internal, span.Kind);
         }

@@ -27,11 +27,11 @@ public partial class InstrumentTests : GeneratedWrapperTests
         await service.GetPriceAsync(1).WaitAsync(Bound);
 
         var mine = Of(requests, method);
-        Assert.Equal(2, Sum(mine, ("cache.tier", "l1"), ("cache.result", "hit")));
-        Assert.Equal(1, Sum(mine, ("cache.tier", "l1"), ("cache.result", "miss")));
-        Assert.Equal(1, Sum(mine, ("cache.tier", "source"), ("cache.result", "miss")));
+        Assert.Equal(2, Sum(mine, ("aspects.cache.tier", "l1"), ("aspects.cache.result", "hit")));
+        Assert.Equal(1, Sum(mine, ("aspects.cache.tier", "l1"), ("aspects.cache.result", "miss")));
+        Assert.Equal(1, Sum(mine, ("aspects.cache.tier", "source"), ("aspects.cache.result", "miss")));
         Assert.Equal(4, mine.Sum(m => m.Value));
-        Assert.All(mine, m => Assert.Equal(["aspects.method", "cache.result", "cache.tier"], m.Tags.Keys.Order()));
+        Assert.All(mine, m => Assert.Equal(["aspects.cache.result", "aspects.cache.tier", "aspects.method"], m.Tags.Keys.Order(StringComparer.Ordinal)));
         Assert.Equal("{request}", requests.Instrument!.Unit);
     }
 
@@ -48,7 +48,7 @@ public partial class InstrumentTests : GeneratedWrapperTests
 
         var error = Assert.Single(Of(errors, definition.MethodName));
         Assert.Equal(1, error.Value);
-        Assert.Equal("get", error.Tags["cache.operation"]);
+        Assert.Equal("get", error.Tags["aspects.cache.operation"]);
         Assert.Equal(typeof(InvalidOperationException).FullName, error.Tags["error.type"]);
     }
 
@@ -63,7 +63,7 @@ public partial class InstrumentTests : GeneratedWrapperTests
 
         // No method tag on this instrument: the exception type is unique to this test.
         var error = Assert.Single(errors.GetMeasurementSnapshot(), m => Equals(m.Tags["error.type"], typeof(BackplaneDownException).FullName));
-        Assert.Equal("publish", error.Tags["cache.operation"]);
+        Assert.Equal("publish", error.Tags["aspects.cache.operation"]);
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public partial class InstrumentTests : GeneratedWrapperTests
         await service.InvalidateGetPriceAsync(2).AsTask().WaitAsync(Bound);
 
         var eviction = Assert.Single(Of(invalidations, Prefix + "Service.GetPriceAsync"));
-        Assert.Equal("key", eviction.Tags["cache.invalidation"]);
-        Assert.Equal("local", eviction.Tags["cache.origin"]);
+        Assert.Equal("key", eviction.Tags["aspects.cache.invalidation.kind"]);
+        Assert.Equal("local", eviction.Tags["aspects.cache.invalidation.origin"]);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public partial class InstrumentTests : GeneratedWrapperTests
     [Fact]
     public async Task Retry_attempts_count_each_retried_attempt_by_method_and_error_type()
     {
-        using var retries = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.retry.attempts");
+        using var retries = new MetricCollector<long>(AspectsTelemetry.Meter, "aspects.retry.retries");
         var service = new Service(Runtime) { Failures = 1 };
 
         var call = service.FetchAsync();
@@ -194,6 +194,52 @@ public partial class InstrumentTests : GeneratedWrapperTests
         var retry = Assert.Single(Of(retries, Prefix + "Service.FetchAsync"));
         Assert.Equal(1, retry.Value);
         Assert.Equal("System.TimeoutException", retry.Tags["error.type"]);
+    }
+
+    [Fact]
+    public async Task Every_instrument_and_tag_is_named_in_the_aspects_namespace_or_by_an_OpenTelemetry_convention()
+    {
+        // OpenTelemetry's naming rule: a library's names live under its own namespace; only attributes the
+        // semantic conventions define (error.type) are shared. Tests run in parallel, so this also sees theirs.
+        var names = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == AspectsTelemetry.Name)
+            {
+                names.TryAdd(instrument.Name, "instrument");
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, _, tags, _) => Collect(i, tags));
+        listener.SetMeasurementEventCallback<int>((i, _, tags, _) => Collect(i, tags));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => Collect(i, tags));
+        listener.Start();
+        var service = new Service(Runtime) { Failures = 1 };
+
+        await service.GetPriceAsync(7).WaitAsync(Bound);
+        await service.GetPriceAsync(7).WaitAsync(Bound);
+        await service.QuoteAsync().WaitAsync(Bound);
+        var fetch = service.FetchAsync();
+        await Clock.WaitForTimerAsync("the retry delay");
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
+        await fetch.WaitAsync(Bound);
+        listener.RecordObservableInstruments();
+
+        Assert.Contains("aspects.method", names.Keys);
+        Assert.Contains("aspects.cache.tier", names.Keys);
+        Assert.Contains("aspects.retry.retries", names.Keys);
+        var foreign = names.Where(n => !n.Key.StartsWith("aspects.", StringComparison.Ordinal) && n.Key != "error.type")
+            .Select(n => n.Value + " " + n.Key).ToList();
+        Assert.True(foreign.Count == 0, "Names outside the aspects namespace: " + string.Join(", ", foreign));
+
+        void Collect(System.Diagnostics.Metrics.Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                names.TryAdd(tag.Key, "tag of " + instrument.Name);
+            }
+        }
     }
 
     private static List<CollectedMeasurement<T>> Of<T>(MetricCollector<T> collector, string method)
