@@ -352,14 +352,9 @@ public class DiagnosticTests
             Assert.Contains("## " + descriptor.Id, doc);
         });
 
-        // One ID, one problem: an ID may have more than one message (ASP0003 asks "did you mean" when it can),
-        // never another title or severity.
-        Assert.All(descriptors.GroupBy(d => d.Id), group =>
-        {
-            Assert.Single(group.Select(d => d.Title.ToString()).Distinct());
-            Assert.Single(group.Select(d => d.DefaultSeverity).Distinct());
-        });
-        Assert.Equal(["ASP0003"], descriptors.GroupBy(d => d.Id).Where(g => g.Count() > 1).Select(g => g.Key));
+        // One ID, one problem, one descriptor: a message that varies (ASP0003 asks "did you mean" when it can)
+        // varies through its arguments, never through a second title or severity.
+        Assert.Empty(descriptors.GroupBy(d => d.Id).Where(g => g.Count() > 1).Select(g => g.Key));
     }
 
 

@@ -21,16 +21,11 @@ internal static class DiagnosticDescriptors
         "Type containing an aspect method must be partial",
         "Type '{0}' must be declared 'partial' because it contains method '{1}' with aspects: add the 'partial' modifier to '{0}'");
 
+    /// <summary>ASP0003; <c>{2}</c> is one of the <see cref="MissingCoreMethodFix"/> endings, which says how to fix it.</summary>
     public static readonly DiagnosticDescriptor MissingCoreMethod = Error(
         "ASP0003",
         "Body method is missing",
-        "Method '{0}' has aspects but its body method '{1}' does not exist: add '{2} {{ ... }}' to the same type");
-
-    /// <summary>ASP0003 when a method with a near name (<see cref="Parsing.NearMissName"/>) and the expected signature exists.</summary>
-    public static readonly DiagnosticDescriptor MissingCoreMethodNearMiss = Error(
-        "ASP0003",
-        "Body method is missing",
-        "Method '{0}' has aspects but its body method '{1}' does not exist; did you mean '{2}'? It has the expected signature, but the body must be named '{1}': rename '{2}' to '{1}'");
+        "Method '{0}' has aspects but its body method '{1}' does not exist{2}");
 
     public static readonly DiagnosticDescriptor CoreMethodSignatureMismatch = Error(
         "ASP0004",

@@ -92,7 +92,7 @@ internal static class BatchEmitter
 
         if (model.Retry is { } retryLayer)
         {
-            RetryEmitter.CloseLoop(writer, model with { CancellationToken = "cancellationToken" }, retryLayer, "__runtime", isAsync: true);
+            RetryEmitter.CloseLoop(writer, model, retryLayer, "__runtime", isAsync: true, token: "cancellationToken");
         }
 
         writer.Close();

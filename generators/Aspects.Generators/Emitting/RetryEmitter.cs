@@ -40,10 +40,13 @@ internal static class RetryEmitter
 
     private static string BindingName(MethodModel model) => GeneratedNames.Member("RetryPolicy", model.MemberSuffix);
 
-    /// <summary>Closes the attempt loop: a handled failure waits on the runtime clock, then the loop tries again.</summary>
-    public static void CloseLoop(SourceWriter writer, MethodModel model, RetryModel retry, string runtime, bool isAsync, string? resetLine = null)
+    /// <summary>
+    /// Closes the attempt loop: a handled failure waits on the runtime clock, then the loop tries again. The loop observes
+    /// <paramref name="token"/> when the code around it has its own (the batch loader's), else the method's token.
+    /// </summary>
+    public static void CloseLoop(SourceWriter writer, MethodModel model, RetryModel retry, string runtime, bool isAsync, string? resetLine = null, string? token = null)
     {
-        var token = model.CancellationToken;
+        token ??= model.CancellationToken;
         writer.Close();
         writer.Open("catch (global::System.Exception __exception) when (" + Filter(retry, runtime, token) + ")");
         writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Literals.String(model.FullName) + ", __exception, __attempt);");

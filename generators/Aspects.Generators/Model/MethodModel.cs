@@ -17,7 +17,6 @@ namespace Aspects.Generators.Model;
 /// <param name="CoreIsAsync">Whether the body method is declared <c>async</c>, so it reports every failure through its task.</param>
 /// <param name="IsStatic">Whether the method is static.</param>
 /// <param name="RuntimeExpression">The C# expression that yields the <c>AspectRuntime</c> in the method's scope.</param>
-/// <param name="CancellationToken">The name of the caller's <c>CancellationToken</c> parameter, or <see langword="null"/>.</param>
 /// <param name="FullName">The method's full name (<c>Namespace.Type.Method</c>), for telemetry and default limiter names.</param>
 /// <param name="MemberSuffix">Names the members generated next to the method (the method name, numbered for overloads).</param>
 /// <param name="Accessibility">The method's accessibility keywords, for generated companion methods.</param>
@@ -43,7 +42,6 @@ internal sealed record MethodModel(
     bool CoreIsAsync,
     bool IsStatic,
     string RuntimeExpression,
-    string? CancellationToken,
     string FullName,
     string MemberSuffix,
     string Accessibility,
@@ -51,13 +49,38 @@ internal sealed record MethodModel(
     EquatableArray<InvalidationModel> Invalidations,
     BatchModel? Batch,
     RetryModel? Retry,
-    RateLimitModel? RateLimit);
+    RateLimitModel? RateLimit)
+{
+    /// <summary>
+    /// The name of the caller's <c>CancellationToken</c> parameter (the first one, when there are several), or
+    /// <see langword="null"/>. Computed from <see cref="Parameters"/>, so record equality covers it through them.
+    /// </summary>
+    public string? CancellationToken
+    {
+        get
+        {
+            foreach (var parameter in Parameters)
+            {
+                if (parameter.IsCancellationToken)
+                {
+                    return parameter.Name;
+                }
+            }
+
+            return null;
+        }
+    }
+}
 
 /// <summary>One parameter of an annotated method.</summary>
 /// <param name="Name">The name as written (escaped when it is a keyword).</param>
 /// <param name="Type">The fully qualified type.</param>
 /// <param name="Prefix">Modifiers that must be repeated on the implementation (<c>this </c>, <c>params </c>, <c>scoped </c>).</param>
-internal sealed record ParameterModel(string Name, string Type, string Prefix);
+/// <param name="IsCancellationToken">
+/// Whether the type is <c>System.Threading.CancellationToken</c> itself (not <c>CancellationToken?</c>), so the wrappers pass it on
+/// as the caller's token.
+/// </param>
+internal sealed record ParameterModel(string Name, string Type, string Prefix, bool IsCancellationToken);
 
 /// <summary>The shapes of return value the wrappers support.</summary>
 internal enum ReturnKind

@@ -68,7 +68,7 @@ internal static class BatchParser
         if (candidates.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedBody(method, coreName, keyType, valueType)));
+                DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, MissingCoreMethodFix.Add(ExpectedBody(method, coreName, keyType, valueType))));
             return null;
         }
 

@@ -121,7 +121,7 @@ internal static class CacheParser
     /// </summary>
     private static string CacheNameOf(IMethodSymbol method, KnownTypes known)
     {
-        var name = known.Facts(method.ContainingType).ErrorMessageName + "." + method.Name;
+        var name = DeclarationFacts.For(known).Type(method.ContainingType).ErrorMessageName + "." + method.Name;
         return method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Skip(1).Any()
             ? name + "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))) + ")"
             : name;

@@ -45,7 +45,7 @@ internal static class GeneratedMemberCheck
     }
 
     /// <summary>Reports user members named like the private members generated for <paramref name="method"/>.</summary>
-    public static void CheckReservedNames(IMethodSymbol method, string memberSuffix, KnownTypes.TypeFacts facts, List<DiagnosticInfo> diagnostics)
+    public static void CheckReservedNames(IMethodSymbol method, string memberSuffix, TypeFacts facts, List<DiagnosticInfo> diagnostics)
     {
         foreach (var name in facts.ReservedMemberNames)
         {

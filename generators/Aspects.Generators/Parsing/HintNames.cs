@@ -25,7 +25,7 @@ namespace Aspects.Generators.Parsing;
 internal static class HintNames
 {
     /// <summary><c>Shop.Outer.Inner`1.</c>: the part of a hint name every method of the type shares.</summary>
-    public static string PrefixOf(INamedTypeSymbol containingType, KnownTypes known)
+    public static string PrefixOf(INamedTypeSymbol containingType, DeclarationFacts declarations)
     {
         var types = new Stack<INamedTypeSymbol>();
         for (var type = containingType; type is not null; type = type.ContainingType)
@@ -33,12 +33,12 @@ internal static class HintNames
             types.Push(type);
         }
 
-        var name = new StringBuilder(known.Namespace(types.Peek().ContainingNamespace).Prefix);
+        var name = new StringBuilder(declarations.Namespace(types.Peek().ContainingNamespace).Prefix);
         foreach (var type in types)
         {
             var rank = type.ContainingType is { } outer
                 ? RankAmong(outer.GetTypeMembers(), type)
-                : known.Namespace(type.ContainingNamespace).Twins?.Contains(type.MetadataName) == true
+                : declarations.Namespace(type.ContainingNamespace).Twins?.Contains(type.MetadataName) == true
                     ? RankAmong(type.ContainingNamespace.GetMembers(), type)
                     : 0;
             AppendSegment(name, type.MetadataName, rank);
@@ -52,7 +52,7 @@ internal static class HintNames
     /// The hint name prefix of <paramref name="namespace"/> (<c>Shop.Orders.</c>, empty for the global one) and
     /// the names of its members that have a twin ignoring case, or <see langword="null"/> when none has.
     /// </summary>
-    public static (string Prefix, HashSet<string>? Twins) NamespaceFactsOf(INamespaceSymbol @namespace, KnownTypes known)
+    public static (string Prefix, HashSet<string>? Twins) NamespaceFactsOf(INamespaceSymbol @namespace, DeclarationFacts declarations)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         HashSet<string>? twins = null;
@@ -69,7 +69,7 @@ internal static class HintNames
             return (string.Empty, twins);
         }
 
-        var parent = known.Namespace(@namespace.ContainingNamespace);
+        var parent = declarations.Namespace(@namespace.ContainingNamespace);
         var name = new StringBuilder(parent.Prefix);
         AppendSegment(name, @namespace.MetadataName, parent.Twins?.Contains(@namespace.MetadataName) == true
             ? RankAmong(@namespace.ContainingNamespace.GetMembers(), @namespace)
@@ -78,7 +78,7 @@ internal static class HintNames
     }
 
     /// <summary>The file name of <paramref name="method"/>, given its type's facts and its member suffix.</summary>
-    public static string Of(KnownTypes.TypeFacts facts, IMethodSymbol method, string memberSuffix)
+    public static string Of(TypeFacts facts, IMethodSymbol method, string memberSuffix)
     {
         var rank = CaseRankOf(method);
         if (rank == 0 && !NeedsEscaping(memberSuffix))

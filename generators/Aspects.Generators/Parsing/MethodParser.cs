@@ -1,4 +1,3 @@
-using System.Text;
 using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -120,7 +119,7 @@ internal static class MethodParser
             }
         }
 
-        var parameters = ParseParameters(method, syntax, diagnostics);
+        var parameters = ParseParameters(method, syntax, known, diagnostics);
 
         // ASP0005 already says what to change; shape checks that count or compare those parameters would only repeat it.
         var hasByRefParameter = method.Parameters.Any(p => p.RefKind != RefKind.None);
@@ -149,7 +148,8 @@ internal static class MethodParser
             }
         }
 
-        var facts = known.Facts(type);
+        var declarations = DeclarationFacts.For(known);
+        var facts = declarations.Type(type);
         var fullName = facts.ErrorMessageName + "." + method.Name;
         var memberSuffix = MemberSuffixOf(method);
         CacheModel? cache = null;
@@ -225,7 +225,7 @@ internal static class MethodParser
 
         // A batched method's body takes the whole batch; BatchParser checks that shape instead.
         var coreIsAsync = returns is { } returnKind && !batched && !hasByRefParameter
-            && CheckCoreMethod(method, syntax, coreName, returnKind, diagnostics);
+            && CoreMethodMatcher.Check(method, syntax, coreName, returnKind, diagnostics);
 
         if (returns is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
@@ -235,15 +235,13 @@ internal static class MethodParser
         return new MethodModel(
             HintName: HintNames.Of(facts, method, memberSuffix),
             Namespace: facts.Namespace,
-            ContainingTypes: known.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
+            ContainingTypes: declarations.ContainingTypeDeclarations(syntax, keepUnsafe: !returns.Value.IsAsync()),
             SelfType: facts.Qualified,
-            Modifiers: string.Join(" ", syntax.Modifiers.Where(m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(m => m.Text)),
+            Modifiers: DeclarationText.Modifiers(syntax),
             Name: syntax.Identifier.Text,
-            TypeParameters: method.TypeParameters.Length == 0
-                ? string.Empty
-                : "<" + string.Join(", ", method.TypeParameters.Select(t => Escape(t.Name))) + ">",
-            Constraints: method.TypeParameters.Select(ConstraintClause).Where(c => c.Length > 0).ToEquatableArray(),
-            ReturnType: method.ReturnsVoid ? "void" : method.ReturnType.Qualified(),
+            TypeParameters: DeclarationText.TypeParameters(method),
+            Constraints: DeclarationText.Constraints(method),
+            ReturnType: DeclarationText.ReturnType(method),
             Returns: returns.Value,
             ResultType: resultType,
             Parameters: parameters,
@@ -251,12 +249,9 @@ internal static class MethodParser
             CoreIsAsync: coreIsAsync,
             IsStatic: method.IsStatic,
             RuntimeExpression: facts.Runtime(method.IsStatic, known),
-            CancellationToken: method.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)) is { } token
-                ? Escape(token.Name)
-                : null,
             FullName: fullName,
             MemberSuffix: memberSuffix,
-            Accessibility: string.Join(" ", syntax.Modifiers.Where(m => SyntaxFacts.IsAccessibilityModifier(m.Kind())).Select(m => m.Text)),
+            Accessibility: DeclarationText.Accessibility(syntax),
             Cache: cache,
             Invalidations: invalidations.ToEquatableArray(),
             Batch: batch,
@@ -276,7 +271,7 @@ internal static class MethodParser
         _ => "this declaration",
     };
 
-    private static EquatableArray<ParameterModel> ParseParameters(IMethodSymbol method, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    private static EquatableArray<ParameterModel> ParseParameters(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics)
     {
         var result = new List<ParameterModel>(method.Parameters.Length);
         foreach (var parameter in method.Parameters)
@@ -289,28 +284,15 @@ internal static class MethodParser
                     parameterSyntax?.GetLocation() ?? syntax.Identifier.GetLocation(),
                     parameter.Name,
                     method.Name,
-                    RefKindText(parameter.RefKind)));
+                    DeclarationText.RefKindText(parameter.RefKind)));
                 continue;
             }
 
-            var prefix = new StringBuilder();
-            if (parameter.Ordinal == 0 && method.IsExtensionMethod)
-            {
-                prefix.Append("this ");
-            }
-
-            // A params span is scoped implicitly; writing 'scoped params' is a syntax error.
-            if (parameter.ScopedKind == ScopedKind.ScopedValue && !parameter.IsParams)
-            {
-                prefix.Append("scoped ");
-            }
-
-            if (parameter.IsParams)
-            {
-                prefix.Append("params ");
-            }
-
-            result.Add(new ParameterModel(Escape(parameter.Name), parameter.Type.Qualified(), prefix.ToString()));
+            result.Add(new ParameterModel(
+                Escape(parameter.Name),
+                parameter.Type.Qualified(),
+                DeclarationText.ParameterPrefix(parameter, method),
+                IsCancellationToken: SymbolEqualityComparer.Default.Equals(parameter.Type, known.CancellationToken)));
         }
 
         return result.ToEquatableArray();
@@ -339,15 +321,11 @@ internal static class MethodParser
         }
     }
 
-    private static string RefKindText(RefKind kind) => kind switch
-    {
-        RefKind.Out => "out",
-        RefKind.In => "in",
-        RefKind.RefReadOnlyParameter => "ref readonly",
-        _ => "ref",
-    };
-
-    private static (ReturnKind? Kind, string? ResultType) ClassifyReturn(IMethodSymbol method, KnownTypes known)
+    /// <summary>
+    /// What kind of value <paramref name="method"/> returns, and for <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> the qualified
+    /// <c>T</c>; a <see langword="null"/> kind when no wrapper supports the return type (ASP0006).
+    /// </summary>
+    internal static (ReturnKind? Kind, string? ResultType) ClassifyReturn(IMethodSymbol method, KnownTypes known)
     {
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
@@ -401,237 +379,6 @@ internal static class MethodParser
     private static bool HasInstanceMethod(ITypeSymbol type, string name) =>
         type.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false })
         || type.AllInterfaces.Any(i => i.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false }));
-
-    /// <summary>Checks the user's body method; returns whether it is declared <c>async</c> (then it never throws synchronously).</summary>
-    private static bool CheckCoreMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string coreName, ReturnKind returns, List<DiagnosticInfo> diagnostics)
-    {
-        var candidates = method.ContainingType.GetMembers(coreName).OfType<IMethodSymbol>().ToList();
-        if (candidates.Count == 0)
-        {
-            diagnostics.Add(NearMissBody(method, coreName) is { } nearMiss
-                ? DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethodNearMiss, syntax.Identifier.GetLocation(), method.Name, coreName, nearMiss)
-                    with { Property = (NearMissName.PropertyKey, nearMiss) }
-                : DiagnosticInfo.Create(DiagnosticDescriptors.MissingCoreMethod, syntax.Identifier.GetLocation(), method.Name, coreName, ExpectedCoreSignature(method, coreName, returns)));
-            return false;
-        }
-
-        // An 'async void' body reports failures to no one, so the wrapper could never see them. A match
-        // returns what the declaration returns, so the declaration's (already bound) ReturnsVoid tells.
-        var comparable = CanMatchBySyntax(method, syntax);
-        if (candidates.FirstOrDefault(candidate => (comparable && MatchesBySyntax(syntax, candidate)) || Matches(method, candidate)) is { } match
-            && !(match.IsAsync && method.ReturnsVoid))
-        {
-            return match.IsAsync;
-        }
-
-        var expected = ExpectedCoreSignature(method, coreName, returns);
-
-        var first = candidates[0];
-        diagnostics.Add(DiagnosticInfo.Create(
-            DiagnosticDescriptors.CoreMethodSignatureMismatch,
-            first.Locations.FirstOrDefault(l => l.IsInSource) ?? syntax.Identifier.GetLocation(),
-            first.ToDisplayString(SymbolFormats.Readable),
-            method.Name,
-            expected));
-        return false;
-    }
-
-    /// <summary>
-    /// The nearest name (<see cref="NearMissName"/>) of a method of the type with the signature the body must
-    /// have, or <see langword="null"/>. Runs only when the body is missing, so its scan of the type costs nothing on a valid program.
-    /// </summary>
-    private static string? NearMissBody(IMethodSymbol method, string coreName)
-    {
-        string? nearest = null;
-        var nearestDistance = int.MaxValue;
-        foreach (var name in method.ContainingType.MemberNames)
-        {
-            // The declaration and its overloads are aspect methods, not bodies.
-            if (name == method.Name || NearMissName.Distance(name, coreName) is not (> 0 and var distance)
-                || distance > nearestDistance || (distance == nearestDistance && string.CompareOrdinal(name, nearest) > 0))
-            {
-                continue;
-            }
-
-            if (method.ContainingType.GetMembers(name).Any(m => m is IMethodSymbol candidate && Matches(method, candidate)))
-            {
-                (nearest, nearestDistance) = (name, distance);
-            }
-        }
-
-        return nearest;
-    }
-
-    /// <summary>
-    /// Whether <see cref="MatchesBySyntax"/> may decide for <paramref name="method"/>: it is not generic and
-    /// its signature binds without errors, so an identical type written in the same type declaration
-    /// binds to the same type.
-    /// </summary>
-    private static bool CanMatchBySyntax(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
-        syntax.TypeParameterList is null
-        && syntax.ReturnType is not RefTypeSyntax
-        && syntax.ParameterList.Parameters.Count == method.Parameters.Length
-        && !ContainsErrorType(method.ReturnType)
-        && method.Parameters.All(p => !ContainsErrorType(p.Type));
-
-    /// <summary>
-    /// A sufficient test for <see cref="Matches"/> that does not bind the body method's signature: the
-    /// body is declared next to the declaration (same type declaration, so the same usings and type
-    /// parameters are in scope), is not generic, and spells its return and parameter types exactly like
-    /// the declaration, so they bind to the same types. Binding every body's signature again on every
-    /// edit is a large part of an IDE run; anything else (another file, other spellings) is left to
-    /// <see cref="Matches"/>. Only ever answers "matches"; "false" means "not decided here".
-    /// </summary>
-    private static bool MatchesBySyntax(MethodDeclarationSyntax syntax, IMethodSymbol candidate)
-    {
-        if (candidate.DeclaringSyntaxReferences.Length != 1
-            || candidate.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax body
-            || body.SyntaxTree != syntax.SyntaxTree
-            || body.Parent is not TypeDeclarationSyntax bodyType
-            || syntax.Parent is not TypeDeclarationSyntax declarationType
-            || bodyType.SpanStart != declarationType.SpanStart
-            || body.TypeParameterList is not null
-            || body.ExplicitInterfaceSpecifier is not null
-            || body.ReturnType is RefTypeSyntax
-            || body.ParameterList.Parameters.Count != syntax.ParameterList.Parameters.Count
-            || candidate.IsStatic != syntax.Modifiers.Any(SyntaxKind.StaticKeyword)
-            || !SyntaxFactory.AreEquivalent(body.ReturnType, syntax.ReturnType))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < body.ParameterList.Parameters.Count; i++)
-        {
-            var declared = syntax.ParameterList.Parameters[i];
-            var parameter = body.ParameterList.Parameters[i];
-            if (parameter.Type is null || declared.Type is null
-                || parameter.Modifiers.Any(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword) || m.IsKind(SyntaxKind.ReadOnlyKeyword))
-                || !SyntaxFactory.AreEquivalent(parameter.Type, declared.Type))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool ContainsErrorType(ITypeSymbol type) => type switch
-    {
-        { TypeKind: TypeKind.Error } => true,
-        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
-        IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
-        IFunctionPointerTypeSymbol => true,
-        INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType) || (named.ContainingType is { } outer && ContainsErrorType(outer)),
-        _ => false,
-    };
-
-    private static bool Matches(IMethodSymbol method, IMethodSymbol candidate)
-    {
-        if (candidate.IsStatic != method.IsStatic
-            || candidate.TypeParameters.Length != method.TypeParameters.Length
-            || candidate.Parameters.Length != method.Parameters.Length
-            || candidate.ReturnsByRef || candidate.ReturnsByRefReadonly)
-        {
-            return false;
-        }
-
-        // Compare with the body's type parameters replaced by the declaration's, so <T> and <TItem> match.
-        var constructed = candidate.TypeParameters.Length == 0
-            ? candidate
-            : candidate.Construct(method.TypeParameters.Cast<ITypeSymbol>().ToArray());
-        if (!SymbolEqualityComparer.Default.Equals(constructed.ReturnType, method.ReturnType))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < method.Parameters.Length; i++)
-        {
-            if (constructed.Parameters[i].RefKind != RefKind.None
-                || !SymbolEqualityComparer.Default.Equals(constructed.Parameters[i].Type, method.Parameters[i].Type))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string ExpectedCoreSignature(IMethodSymbol method, string coreName, ReturnKind returns)
-    {
-        var text = new StringBuilder("private ");
-        if (method.IsStatic)
-        {
-            text.Append("static ");
-        }
-
-        if (returns.IsAsync())
-        {
-            text.Append("async ");
-        }
-
-        text.Append(method.ReturnsVoid ? "void" : method.ReturnType.Short()).Append(' ').Append(coreName);
-        if (method.TypeParameters.Length > 0)
-        {
-            text.Append('<').Append(string.Join(", ", method.TypeParameters.Select(t => t.Name))).Append('>');
-        }
-
-        text.Append('(')
-            .Append(string.Join(", ", method.Parameters.Select(p => p.Type.Short() + " " + p.Name)))
-            .Append(')');
-        return text.ToString();
-    }
-
-    /// <summary>
-    /// The partial shells of the enclosing types. <c>unsafe</c> is kept for synchronous wrappers, whose
-    /// signatures may hold pointers, and dropped for asynchronous ones, which await (CS4004 in an unsafe
-    /// context) and cannot take pointers anyway (ASP0018).
-    /// </summary>
-    public static EquatableArray<string> ContainingTypeDeclarations(MethodDeclarationSyntax syntax, bool keepUnsafe)
-    {
-        var declarations = syntax.Ancestors().OfType<TypeDeclarationSyntax>().Reverse().Select(declaration =>
-        {
-            var keyword = declaration is RecordDeclarationSyntax record
-                ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : string.Empty)
-                : declaration.Keyword.Text;
-            var @unsafe = keepUnsafe && declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword) ? "unsafe " : string.Empty;
-            return @unsafe + "partial " + keyword + " " + declaration.Identifier.Text + declaration.TypeParameterList?.ToString();
-        });
-        return declarations.ToEquatableArray();
-    }
-
-    private static string ConstraintClause(ITypeParameterSymbol parameter)
-    {
-        var constraints = new List<string>();
-        if (parameter.HasReferenceTypeConstraint)
-        {
-            constraints.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
-        }
-        else if (parameter.HasUnmanagedTypeConstraint)
-        {
-            constraints.Add("unmanaged");
-        }
-        else if (parameter.HasValueTypeConstraint)
-        {
-            constraints.Add("struct");
-        }
-        else if (parameter.HasNotNullConstraint)
-        {
-            constraints.Add("notnull");
-        }
-
-        constraints.AddRange(parameter.ConstraintTypes.Select(t => t.Qualified()));
-        if (parameter.HasConstructorConstraint)
-        {
-            constraints.Add("new()");
-        }
-
-        if (parameter.AllowsRefLikeType)
-        {
-            constraints.Add("allows ref struct");
-        }
-
-        return constraints.Count == 0 ? string.Empty : "where " + Escape(parameter.Name) + " : " + string.Join(", ", constraints);
-    }
 
     /// <summary>
     /// Names the members generated next to the method: the method name, numbered in declaration order
