@@ -141,16 +141,24 @@ public sealed class RateLimiterRegistry
     internal static void Validate(string name, double permitsPerSecond, int burst)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        PolicyRules.ThrowIfInvalid(
-            RateLimitRules.CheckPermitsPerSecond(permitsPerSecond), nameof(permitsPerSecond), $"{RateLimitRules.PermitsPerSecond} of rate limiter '{name}'", permitsPerSecond);
-        PolicyRules.ThrowIfInvalid(
-            RateLimitRules.CheckEffectiveBurst(burst), nameof(burst), $"{RateLimitRules.Burst} of rate limiter '{name}'", burst);
+        if (RateLimitRules.CheckPermitsPerSecond(permitsPerSecond) is { } rateWhy)
+        {
+            PolicyRules.ThrowIfInvalid(rateWhy, nameof(permitsPerSecond), $"{RateLimitRules.PermitsPerSecond} of rate limiter '{name}'", permitsPerSecond);
+        }
+
+        if (RateLimitRules.CheckEffectiveBurst(burst) is { } burstWhy)
+        {
+            PolicyRules.ThrowIfInvalid(burstWhy, nameof(burst), $"{RateLimitRules.Burst} of rate limiter '{name}'", burst);
+        }
     }
 
     private static void Validate(string name, double permitsPerSecond, int burst, RateLimitScope scope)
     {
         Validate(name, permitsPerSecond, burst);
-        PolicyRules.ThrowIfInvalid(RateLimitRules.CheckScope((int)scope), nameof(scope), $"{RateLimitRules.Scope} of rate limiter '{name}'", scope);
+        if (RateLimitRules.CheckScope((int)scope) is { } why)
+        {
+            PolicyRules.ThrowIfInvalid(why, nameof(scope), $"{RateLimitRules.Scope} of rate limiter '{name}'", scope);
+        }
     }
 
     /// <summary>

@@ -121,6 +121,28 @@ public class RateLimitDefinitionTests
         Assert.Throws<RateLimitRejectedException>(() => bound.Acquire(boundPartitions, "b", runtime, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("api")]
+    public void Taking_an_available_permit_through_the_definition_allocates_nothing(string? policy)
+    {
+        var runtime = Runtime(new AspectRuntimeOptions { Policies = { RateLimits = { ["api"] = new RateLimitPolicy { MaxWaitMilliseconds = 10 } } } });
+        var definition = new RateLimitDefinition("no-alloc-" + policy, new RateLimitSettings(1e9, 1_000_000, RateLimitMode.Reject, 0), RateLimitScope.Local, policy);
+        var completed = Take(definition, runtime);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            completed &= Take(definition, runtime);
+        }
+
+        Assert.True(completed, "Every acquisition should have completed synchronously.");
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        static bool Take(RateLimitDefinition definition, AspectRuntime runtime) =>
+            definition.AcquireAsync(definition.Limiter(runtime), runtime, CancellationToken.None).IsCompletedSuccessfully;
+    }
+
     private AspectRuntime Runtime(AspectRuntimeOptions options)
     {
         options.TimeProvider = _time;
