@@ -49,7 +49,7 @@ public class GeneratedMemberClashTests
 
         // Every kind: the inner method, cache definition and key builder, batcher and loader, the policy bindings, Invalidate.
         foreach (var prefix in new[] { "__aspectsInner_", "__aspectsCache_", "__aspectsCacheKey_", "__aspectsBatcher_", "__aspectsLoadBatch_",
-            "__aspectsBatchPolicy_", "__aspectsRetryPolicy_", "__aspectsRateLimitPolicy_", "InvalidateGetAsync", "InvalidateFind" })
+            "__aspectsBatchPolicy_", "__aspectsRetryPolicy_", "__aspectsRateLimit_", "InvalidateGetAsync", "InvalidateFind" })
         {
             Assert.Contains(names, name => name.StartsWith(prefix, StringComparison.Ordinal));
         }

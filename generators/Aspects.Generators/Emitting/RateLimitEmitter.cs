@@ -1,19 +1,28 @@
+using System.Globalization;
 using Aspects.Generators.Model;
+using Aspects.Rules;
 
 namespace Aspects.Generators.Emitting;
 
 /// <summary>The pieces of the <c>[RateLimited]</c> layer: the limiter lookup and the permit acquisition.</summary>
 internal static class RateLimitEmitter
 {
-    public static string Describe(RateLimitModel rateLimit)
+    private const string DefinitionType = "global::Aspects.RateLimiting.RateLimitDefinition";
+
+    /// <summary>The comment over the permit: the bucket, its values and what an empty bucket does.</summary>
+    /// <param name="rateLimit">The method's settings.</param>
+    /// <param name="wholeBatch">Whether the permit is taken per batch attempt (a <c>[Batched]</c> loader) rather than per call attempt.</param>
+    public static string Describe(RateLimitModel rateLimit, bool wholeBatch = false)
     {
-        var values = rateLimit.PermitsPerSecond.TrimEnd('d') + " permits/s, burst " + Literals.Int(rateLimit.Burst);
+        var values = rateLimit.PermitsPerSecond.ToString("R", CultureInfo.InvariantCulture) + " permits/s, burst "
+            + Literals.Int(RateLimitRules.EffectiveBurst(rateLimit.PermitsPerSecond, rateLimit.Burst));
         var wait = rateLimit.Mode == "Wait" ? "waits up to " + Literals.Int(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
+        var pays = wholeBatch ? " Every batch attempt pays a permit." : " Every attempt pays a permit.";
         var description = rateLimit.Policy is null
             ? "// [RateLimited] bucket \"" + rateLimit.Name + "\": " + values + ", " + rateLimit.Scope.ToLowerInvariant() + "; " + wait
-                + " when empty. Every attempt pays a permit."
+                + " when empty." + pays
             : "// [RateLimited] bucket \"" + rateLimit.Name + "\", " + rateLimit.Scope.ToLowerInvariant() + ", policy \"" + rateLimit.Policy
-                + "\" (defaults: " + values + "; " + wait + " when empty). Every attempt pays a permit.";
+                + "\" (defaults: " + values + "; " + wait + " when empty)." + pays;
         return rateLimit.Partition is null
             ? description
             : description + " One bucket per value of '" + rateLimit.Partition.Parameter.TrimStart('@') + "' ([RateLimitPartition]).";
@@ -34,41 +43,35 @@ internal static class RateLimitEmitter
     public static string Acquire(MethodModel model, RateLimitModel rateLimit, string limiter, string runtime, string? token) =>
         Acquisition("Acquire", model, rateLimit, limiter, runtime, token);
 
+    // Every permit goes through the definition, which takes the mode and wait from its settings or, with a policy,
+    // from the policy laid over them.
     private static string Acquisition(string method, MethodModel model, RateLimitModel rateLimit, string limiter, string runtime, string? token)
     {
-        if (rateLimit.Partition is { } partition)
-        {
-            var key = PartitionKeyName(model) + "(" + partition.Parameter + ")";
-            return limiter + "." + method + "(" + key + ", "
-                + (rateLimit.Policy is null ? Arguments(rateLimit, token) : BindingName(model) + ", " + runtime + ", " + Literals.Token(token)) + ")";
-        }
-
-        return rateLimit.Policy is null
-            ? limiter + "." + method + "(" + Arguments(rateLimit, token) + ")"
-            : BindingName(model) + "." + method + "(" + limiter + ", " + runtime + ", " + Literals.Token(token) + ")";
+        var partition = rateLimit.Partition is { } p ? PartitionKeyName(model) + "(" + p.Parameter + "), " : string.Empty;
+        return DefinitionName(model) + "." + method + "(" + limiter + ", " + partition + runtime + ", " + Literals.Token(token) + ")";
     }
 
     /// <summary>
-    /// The static fields of a <c>[RateLimited]</c> method: its bucket definition and, with <c>Policy = ...</c>,
-    /// the policy binding it reads (declared first: static fields initialize in order).
+    /// The static members of a <c>[RateLimited]</c> method: its one definition (the bucket name, the attribute's
+    /// values as settings, the scope and the policy, if any) and, with a partition, the partition key formatter.
     /// </summary>
     public static void EmitMembers(SourceWriter writer, MethodModel model, RateLimitModel rateLimit)
     {
-        var name = Literals.String(rateLimit.Name);
-        var scope = "global::Aspects.RateLimitScope." + rateLimit.Scope;
-        if (rateLimit.Policy is not null)
+        var settings = Literals.New(
+            "global::Aspects.Policies.RateLimitSettings",
+            ("permitsPerSecond", Literals.Double(rateLimit.PermitsPerSecond)),
+            ("burst", Literals.Int(rateLimit.Burst)),
+            ("mode", Literals.Enum("RateLimitMode", rateLimit.Mode)),
+            ("maxWaitMilliseconds", Literals.Int(rateLimit.MaxWaitMilliseconds)));
+        var scope = Literals.Enum("RateLimitScope", rateLimit.Scope);
+        if (rateLimit.Policy is null)
         {
-            MethodEmitter.EmitPolicyBinding(writer, "RateLimitPolicyBinding", BindingName(model), rateLimit.Policy,
-                "new global::Aspects.Policies.RateLimitSettings(" + rateLimit.PermitsPerSecond + ", " + Literals.Int(rateLimit.ConfiguredBurst)
-                + ", global::Aspects.RateLimitMode." + rateLimit.Mode + ", " + Literals.Int(rateLimit.MaxWaitMilliseconds) + ")");
-            writer.Line();
+            MethodEmitter.EmitDefinition(writer, DefinitionType, DefinitionName(model), Literals.String(rateLimit.Name), settings, scope);
         }
-
-        writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Aspects.RateLimiting.RateLimitDefinition " + DefinitionName(model) + " = new("
-            + name + ", "
-            + (rateLimit.Policy is null ? rateLimit.PermitsPerSecond + ", " + Literals.Int(rateLimit.Burst) : BindingName(model))
-            + ", " + scope + ");");
+        else
+        {
+            MethodEmitter.EmitDefinition(writer, DefinitionType, DefinitionName(model), Literals.String(rateLimit.Name), settings, scope, "policy: " + Literals.String(rateLimit.Policy));
+        }
 
         if (rateLimit.Partition is { } partition)
         {
@@ -76,7 +79,7 @@ internal static class RateLimitEmitter
             // escaping, so distinct arguments never share a key). Leaf shapes only; the argument itself is appended.
             writer.Line();
             writer.Line(MethodEmitter.GeneratedCodeAttribute);
-            writer.Open("private static string " + PartitionKeyName(model) + "(" + partition.Type + " __value)");
+            writer.Open("private static string " + PartitionKeyName(model) + "(" + partition.Shape.Type + " __value)");
             writer.Line("var __builder = new global::Aspects.Caching.CacheKeyBuilder(" + DefinitionName(model) + ".Name);");
             var names = 0;
             CacheEmitter.EmitAppend(writer, partition.Shape with { ExactType = null }, "__value", ref names);
@@ -85,13 +88,7 @@ internal static class RateLimitEmitter
         }
     }
 
-    private static string BindingName(MethodModel model) => GeneratedNames.Member("RateLimitPolicy", model.MemberSuffix);
-
     private static string DefinitionName(MethodModel model) => GeneratedNames.Member("RateLimit", model.MemberSuffix);
 
     private static string PartitionKeyName(MethodModel model) => GeneratedNames.Member("RateLimitPartitionKey", model.MemberSuffix);
-
-    private static string Arguments(RateLimitModel rateLimit, string? token) =>
-        "global::Aspects.RateLimitMode." + rateLimit.Mode + ", global::System.TimeSpan.FromMilliseconds("
-        + Literals.Int(rateLimit.MaxWaitMilliseconds) + "), " + Literals.Token(token);
 }

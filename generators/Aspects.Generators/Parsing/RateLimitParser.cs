@@ -1,6 +1,6 @@
-using System.Globalization;
 using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
+using Aspects.Rules;
 using Microsoft.CodeAnalysis;
 
 namespace Aspects.Generators.Parsing;
@@ -8,48 +8,26 @@ namespace Aspects.Generators.Parsing;
 /// <summary>Reads and validates a <c>[RateLimited]</c> attribute and the method's <c>[RateLimitPartition]</c> parameter.</summary>
 internal static class RateLimitParser
 {
-    private static readonly string[] ModeNames = ["Wait", "Reject"];
-    private static readonly string[] ScopeNames = ["Local", "Distributed"];
-
     public static RateLimitModel? Parse(AttributeReader reader, string fullName, IMethodSymbol method, KnownTypes known, List<DiagnosticInfo> diagnostics)
     {
-        var name = reader.Get<string?>("Name", null);
-        var permitsPerSecond = reader.Get("PermitsPerSecond", 0d);
-        var burst = reader.Get("Burst", 0);
-        var mode = reader.Get("Mode", 0);
-        var maxWait = reader.Get("MaxWaitMilliseconds", 30_000);
-        var scope = reader.Get("Scope", 0);
+        var name = reader.Get<string?>(RateLimitRules.Name, null);
+        var permitsPerSecond = reader.Get(RateLimitRules.PermitsPerSecond, RateLimitRules.DefaultPermitsPerSecond);
+        var burst = reader.Get(RateLimitRules.Burst, RateLimitRules.DefaultBurst);
+        var mode = reader.Get(RateLimitRules.Mode, RateLimitRules.DefaultMode);
+        var maxWait = reader.Get(RateLimitRules.MaxWaitMilliseconds, RateLimitRules.DefaultMaxWaitMilliseconds);
+        var scope = reader.Get(RateLimitRules.Scope, RateLimitRules.DefaultScope);
         var policy = reader.GetPolicy();
 
         if (name is not null && name.Trim().Length == 0)
         {
-            reader.Invalid("Name", "\"" + name + "\"", "a bucket needs a name; leave Name out to use the method's full name");
+            reader.Invalid(RateLimitRules.Name, "\"" + name + "\"", "a bucket needs a name; leave Name out to use the method's full name");
         }
 
-        if (double.IsNaN(permitsPerSecond) || double.IsInfinity(permitsPerSecond) || permitsPerSecond <= 0)
-        {
-            reader.Invalid("PermitsPerSecond", permitsPerSecond, "set how many calls per second the bucket admits, a finite number above 0 (e.g. PermitsPerSecond = 50)");
-        }
-
-        if (burst < 0)
-        {
-            reader.Invalid("Burst", burst, "it is the bucket's capacity; use 0 for the default ceil(PermitsPerSecond), or a positive number");
-        }
-
-        if (mode < 0 || mode >= ModeNames.Length)
-        {
-            reader.Invalid("Mode", mode, "use RateLimitMode.Wait or RateLimitMode.Reject");
-        }
-
-        if (maxWait < 0)
-        {
-            reader.Invalid("MaxWaitMilliseconds", maxWait, "a wait cannot be negative; use 0 to never wait");
-        }
-
-        if (scope < 0 || scope >= ScopeNames.Length)
-        {
-            reader.Invalid("Scope", scope, "use RateLimitScope.Local or RateLimitScope.Distributed");
-        }
+        Check(reader, RateLimitRules.PermitsPerSecond, permitsPerSecond, RateLimitRules.CheckPermitsPerSecond(permitsPerSecond));
+        Check(reader, RateLimitRules.Burst, burst, RateLimitRules.CheckBurst(burst));
+        Check(reader, RateLimitRules.Mode, mode, RateLimitRules.CheckMode(mode));
+        Check(reader, RateLimitRules.MaxWaitMilliseconds, maxWait, RateLimitRules.CheckMaxWaitMilliseconds(maxWait));
+        Check(reader, RateLimitRules.Scope, scope, RateLimitRules.CheckScope(scope));
 
         var partitionValid = TryParsePartition(method, known, diagnostics, out var partition);
         if (reader.HasErrors || !partitionValid)
@@ -57,17 +35,23 @@ internal static class RateLimitParser
             return null;
         }
 
-        var resolvedBurst = burst > 0 ? burst : (int)Math.Max(1, Math.Min(int.MaxValue, Math.Ceiling(permitsPerSecond)));
         return new RateLimitModel(
             name ?? fullName,
-            permitsPerSecond.ToString("R", CultureInfo.InvariantCulture) + "d",
-            resolvedBurst,
-            ModeNames[mode],
-            maxWait,
-            ScopeNames[scope],
-            policy,
+            permitsPerSecond,
             burst,
+            RateLimitRules.ModeNames[mode],
+            maxWait,
+            RateLimitRules.ScopeNames[scope],
+            policy,
             partition);
+    }
+
+    private static void Check(AttributeReader reader, string property, object value, string? why)
+    {
+        if (why is not null)
+        {
+            reader.Invalid(property, value, why);
+        }
     }
 
     /// <summary>
@@ -95,7 +79,7 @@ internal static class RateLimitParser
             }
 
             first = parameter;
-            var problem = ProblemOf(parameter, method, known);
+            var problem = ProblemOf(parameter, method, known, out var shape);
             if (problem is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedRateLimitPartition, location, parameter.Name, problem, method.Name));
@@ -103,15 +87,16 @@ internal static class RateLimitParser
                 continue;
             }
 
-            var shape = CacheParser.ShapeOf(parameter.Type, known, parameter.ContainingAssembly)!;
-            partition = new RateLimitPartitionModel(MethodParser.Escape(parameter.Name), parameter.Type.Qualified(), shape);
+            partition = new RateLimitPartitionModel(MethodParser.Escape(parameter.Name), shape!);
         }
 
         return valid;
     }
 
-    private static string? ProblemOf(IParameterSymbol parameter, IMethodSymbol method, KnownTypes known)
+    /// <summary>Why the parameter cannot be a partition key, or <see langword="null"/> with its key <paramref name="shape"/>.</summary>
+    private static string? ProblemOf(IParameterSymbol parameter, IMethodSymbol method, KnownTypes known, out KeyShape? shape)
     {
+        shape = null;
         if (method.GetAttributes().Any(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Batched))
         {
             return "a [Batched] method takes one permit per batch, which serves callers of many partitions";
@@ -123,7 +108,8 @@ internal static class RateLimitParser
             return "its type '" + parameter.Type.Short() + "' is a type parameter of the method; use a concrete type";
         }
 
-        return CacheParser.ShapeOf(parameter.Type, known, parameter.ContainingAssembly) switch
+        shape = CacheParser.ShapeOf(parameter.Type, known, parameter.ContainingAssembly);
+        return shape switch
         {
             null => "its type '" + parameter.Type.Short() + "' cannot be a key",
             { IsComposite: true } => "'" + parameter.Type.Short() + "' is a record or tuple, whose key has several parts",

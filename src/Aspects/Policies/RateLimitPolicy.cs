@@ -1,4 +1,4 @@
-using Aspects.RateLimiting;
+using Aspects.Rules;
 
 namespace Aspects.Policies;
 
@@ -8,7 +8,7 @@ namespace Aspects.Policies;
 /// </summary>
 public sealed class RateLimitPolicy
 {
-    /// <summary>The sustained rate in permits per second; greater than 0 (see <see cref="RateLimitedAttribute.PermitsPerSecond"/>).</summary>
+    /// <summary>The sustained rate in permits per second; greater than 0, at most 1e9 (see <see cref="RateLimitedAttribute.PermitsPerSecond"/>).</summary>
     public double? PermitsPerSecond { get; set; }
 
     /// <summary>The bucket capacity; 0 means ceil(PermitsPerSecond) (see <see cref="RateLimitedAttribute.Burst"/>).</summary>
@@ -22,17 +22,10 @@ public sealed class RateLimitPolicy
 
     internal void Validate(string path, List<string> errors)
     {
-        if (PermitsPerSecond is { } rate && !(rate > 0 && rate <= RateLimiterRegistry.MaxPermitsPerSecond))
-        {
-            errors.Add(PolicyRules.Message(path, nameof(PermitsPerSecond), rate, $"must be greater than 0 and at most {RateLimiterRegistry.MaxPermitsPerSecond:0}"));
-        }
-
-        PolicyRules.AtLeast(errors, path, nameof(Burst), Burst, 0, "use 0 for ceil(PermitsPerSecond) or a positive capacity");
-        PolicyRules.AtLeast(errors, path, nameof(MaxWaitMilliseconds), MaxWaitMilliseconds, 0, "a wait cannot be negative");
-        if (Mode is { } mode && mode is not (RateLimitMode.Wait or RateLimitMode.Reject))
-        {
-            errors.Add(PolicyRules.Message(path, nameof(Mode), mode, "use Wait or Reject"));
-        }
+        PolicyRules.Check(errors, path, RateLimitRules.PermitsPerSecond, PermitsPerSecond, PermitsPerSecond is { } rate ? RateLimitRules.CheckPermitsPerSecond(rate) : null);
+        PolicyRules.Check(errors, path, RateLimitRules.Burst, Burst, Burst is { } burst ? RateLimitRules.CheckBurst(burst) : null);
+        PolicyRules.Check(errors, path, RateLimitRules.MaxWaitMilliseconds, MaxWaitMilliseconds, MaxWaitMilliseconds is { } wait ? RateLimitRules.CheckMaxWaitMilliseconds(wait) : null);
+        PolicyRules.Check(errors, path, RateLimitRules.Mode, Mode, Mode is { } mode ? RateLimitRules.CheckMode((int)mode) : null);
     }
 
     internal RateLimitPolicy Copy() =>

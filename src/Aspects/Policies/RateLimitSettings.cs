@@ -1,28 +1,25 @@
-using Aspects.RateLimiting;
+using Aspects.Rules;
 
 namespace Aspects.Policies;
 
 /// <summary>The effective settings of a <c>[RateLimited]</c> method: its attribute merged with its policy. Immutable.</summary>
 public sealed class RateLimitSettings
 {
-    /// <summary>Creates validated settings.</summary>
-    /// <param name="permitsPerSecond">The sustained rate: greater than 0, at most <see cref="RateLimiterRegistry.MaxPermitsPerSecond"/>.</param>
-    /// <param name="burst">The capacity; 0 means ceil(<paramref name="permitsPerSecond"/>).</param>
+    /// <summary>Creates validated settings. Generated code builds one per <c>[RateLimited]</c> method from its attribute.</summary>
+    /// <param name="permitsPerSecond">The sustained rate: greater than 0, at most 1e9.</param>
+    /// <param name="burst">The capacity as written; 0 means ceil(<paramref name="permitsPerSecond"/>) (see <see cref="Burst"/>).</param>
     /// <param name="mode">Wait or reject when no permit is available.</param>
     /// <param name="maxWaitMilliseconds">The longest wait in Wait mode; at least 0.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it and says why.</exception>
     public RateLimitSettings(double permitsPerSecond, int burst, RateLimitMode mode, int maxWaitMilliseconds)
     {
-        if (!(permitsPerSecond > 0 && permitsPerSecond <= RateLimiterRegistry.MaxPermitsPerSecond))
-        {
-            throw new ArgumentOutOfRangeException(nameof(permitsPerSecond), permitsPerSecond, "PermitsPerSecond must be greater than 0 and at most 1e9.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(burst);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxWaitMilliseconds);
+        PolicyRules.ThrowIfInvalid(RateLimitRules.CheckPermitsPerSecond(permitsPerSecond), nameof(permitsPerSecond), RateLimitRules.PermitsPerSecond, permitsPerSecond);
+        PolicyRules.ThrowIfInvalid(RateLimitRules.CheckBurst(burst), nameof(burst), RateLimitRules.Burst, burst);
+        PolicyRules.ThrowIfInvalid(RateLimitRules.CheckMode((int)mode), nameof(mode), RateLimitRules.Mode, mode);
+        PolicyRules.ThrowIfInvalid(RateLimitRules.CheckMaxWaitMilliseconds(maxWaitMilliseconds), nameof(maxWaitMilliseconds), RateLimitRules.MaxWaitMilliseconds, maxWaitMilliseconds);
         PermitsPerSecond = permitsPerSecond;
         ConfiguredBurst = burst;
-        Burst = burst > 0 ? burst : (int)Math.Max(1, Math.Min(int.MaxValue, Math.Ceiling(permitsPerSecond)));
+        Burst = RateLimitRules.EffectiveBurst(permitsPerSecond, burst);
         Mode = mode;
         MaxWaitMilliseconds = maxWaitMilliseconds;
         MaxWait = TimeSpan.FromMilliseconds(maxWaitMilliseconds);
@@ -31,7 +28,7 @@ public sealed class RateLimitSettings
     /// <summary>The sustained rate in permits per second.</summary>
     public double PermitsPerSecond { get; }
 
-    /// <summary>The bucket capacity, resolved (never 0).</summary>
+    /// <summary>The bucket capacity, resolved: the burst as written, or ceil(<see cref="PermitsPerSecond"/>) for 0 (never 0).</summary>
     public int Burst { get; }
 
     /// <summary>Wait or reject when no permit is available.</summary>

@@ -37,7 +37,7 @@ public sealed class RateLimitPartitions
     public const int MinSweepThreshold = 1024;
 
     private readonly RateLimiterRegistry _registry;
-    private readonly RateLimitScope _scope;
+    // Whether the buckets live in the distributed store (the registry's rule for the method's scope).
     private readonly bool _remoteState;
     private readonly double _permitsPerSecond;
     private readonly int _burst;
@@ -46,13 +46,12 @@ public sealed class RateLimitPartitions
     private int _count;
     private int _sweepAt = MinSweepThreshold;
 
-    internal RateLimitPartitions(RateLimiterRegistry registry, string name, double permitsPerSecond, int burst, RateLimitScope scope, bool remoteState)
+    internal RateLimitPartitions(RateLimiterRegistry registry, string name, double permitsPerSecond, int burst, bool remoteState)
     {
         _registry = registry;
         Name = name;
         _permitsPerSecond = permitsPerSecond;
         _burst = burst;
-        _scope = scope;
         _remoteState = remoteState;
     }
 
@@ -95,9 +94,8 @@ public sealed class RateLimitPartitions
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the permit is taken.</returns>
     /// <exception cref="RateLimitRejectedException">No permit within the allowed wait; its <c>RetryAfter</c> is the partition's.</exception>
-    public ValueTask AcquireAsync(string partition, RateLimitPolicyBinding policy, AspectRuntime runtime, CancellationToken cancellationToken)
+    internal ValueTask AcquireAsync(string partition, RateLimitPolicyBinding policy, AspectRuntime runtime, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(runtime);
         var resolved = policy.ResolveWithSnapshot(runtime.PolicyStore);
         var settings = resolved.Settings;
@@ -110,7 +108,7 @@ public sealed class RateLimitPartitions
     /// <param name="runtime">The runtime of the call (its policies).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="RateLimitRejectedException">No permit within the allowed wait; its <c>RetryAfter</c> is the partition's.</exception>
-    public void Acquire(string partition, RateLimitPolicyBinding policy, AspectRuntime runtime, CancellationToken cancellationToken) =>
+    internal void Acquire(string partition, RateLimitPolicyBinding policy, AspectRuntime runtime, CancellationToken cancellationToken) =>
         Wait(AcquireAsync(partition, policy, runtime, cancellationToken));
 
     private static void Wait(ValueTask pending)
@@ -144,9 +142,9 @@ public sealed class RateLimitPartitions
 
             try
             {
-                if (policy is not null && !ReferenceEquals(entry.AppliedSnapshot, snapshot))
+                if (policy is not null)
                 {
-                    Apply(entry, permitsPerSecond, burst, policy, snapshot);
+                    _registry.Apply(entry, permitsPerSecond, burst, policy, snapshot!);
                 }
 
                 // Read only by the sweep of Redis partitions (IsIdle): local buckets skip the shared write.
@@ -168,7 +166,7 @@ public sealed class RateLimitPartitions
 
     private Partition Add(string partition, double permitsPerSecond, int burst, object? snapshot)
     {
-        var created = new Partition(_registry.CreatePartitionLimiter(Name, partition, permitsPerSecond, burst, _scope)) { AppliedSnapshot = snapshot };
+        var created = new Partition(_registry.CreatePartitionLimiter(Name, partition, permitsPerSecond, burst, _remoteState)) { AppliedSnapshot = snapshot };
         while (true)
         {
             if (_partitions.TryAdd(partition, created))
@@ -185,25 +183,6 @@ public sealed class RateLimitPartitions
             {
                 return existing;
             }
-        }
-    }
-
-    private void Apply(Partition entry, double permitsPerSecond, int burst, RateLimitPolicyBinding policy, object? snapshot)
-    {
-        lock (entry)
-        {
-            if (ReferenceEquals(entry.AppliedSnapshot, snapshot))
-            {
-                return;
-            }
-
-            var limiter = entry.Limiter;
-            if ((permitsPerSecond != limiter.PermitsPerSecond || burst != limiter.Burst) && !limiter.Reconfigure(permitsPerSecond, burst))
-            {
-                _registry.ReportNotReconfigurable(limiter, policy);
-            }
-
-            entry.AppliedSnapshot = snapshot;
         }
     }
 
@@ -247,15 +226,10 @@ public sealed class RateLimitPartitions
 
     private bool IsIdle(Partition entry) => _remoteState ? !entry.Used : entry.Limiter.IdleDuration is not null;
 
-    private sealed class Partition(AspectRateLimiter limiter)
+    private sealed class Partition(AspectRateLimiter limiter) : RateLimiterRegistry.Bucket(limiter)
     {
         // Callers inside (taking a permit); -1 once retired by a sweep.
         private int _users;
-
-        public AspectRateLimiter Limiter { get; } = limiter;
-
-        // The policies the bucket's values were last taken from (policy-bound methods only).
-        public object? AppliedSnapshot { get; set; }
 
         // Whether a call used the partition since the last sweep (distributed buckets).
         public bool Used { get; set; }

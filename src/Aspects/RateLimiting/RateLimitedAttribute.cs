@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects;
 
 /// <summary>
@@ -18,26 +20,29 @@ public sealed class RateLimitedAttribute : Attribute
     /// </summary>
     public string? Name { get; set; }
 
-    /// <summary>The sustained rate in permits per second; greater than 0 (fractions allowed: 0.5 is one call every 2 s).</summary>
-    public double PermitsPerSecond { get; set; }
+    /// <summary>
+    /// The sustained rate in permits per second; greater than 0 and at most 1e9 (fractions allowed: 0.5 is one call
+    /// every 2 s). Required: the default 0 is reported (ASP0007).
+    /// </summary>
+    public double PermitsPerSecond { get; set; } = RateLimitRules.DefaultPermitsPerSecond;
 
     /// <summary>
     /// The bucket capacity: how many calls may go through at once after a quiet period. 0 (the default)
     /// means <c>ceil(PermitsPerSecond)</c>.
     /// </summary>
-    public int Burst { get; set; }
+    public int Burst { get; set; } = RateLimitRules.DefaultBurst;
 
     /// <summary>Whether a call without a permit waits or fails at once. Default <see cref="RateLimitMode.Wait"/>.</summary>
-    public RateLimitMode Mode { get; set; } = RateLimitMode.Wait;
+    public RateLimitMode Mode { get; set; } = (RateLimitMode)RateLimitRules.DefaultMode;
 
     /// <summary>
     /// In <see cref="RateLimitMode.Wait"/> mode, the longest a call waits for its permit; a call that
     /// would wait longer fails at once with <see cref="RateLimitRejectedException"/>. Default 30000.
     /// </summary>
-    public int MaxWaitMilliseconds { get; set; } = 30_000;
+    public int MaxWaitMilliseconds { get; set; } = RateLimitRules.DefaultMaxWaitMilliseconds;
 
     /// <summary>Whether the bucket is per process or shared across processes. Default <see cref="RateLimitScope.Local"/>.</summary>
-    public RateLimitScope Scope { get; set; } = RateLimitScope.Local;
+    public RateLimitScope Scope { get; set; } = (RateLimitScope)RateLimitRules.DefaultScope;
 
     /// <summary>
     /// The name of a policy (<c>Aspects:RateLimits:{name}</c> in configuration, or <see cref="AspectRuntimeOptions.Policies"/>)

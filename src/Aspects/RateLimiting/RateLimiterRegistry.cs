@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Aspects.Policies;
+using Aspects.Rules;
 using Microsoft.Extensions.Logging;
 
 namespace Aspects.RateLimiting;
@@ -11,7 +12,7 @@ namespace Aspects.RateLimiting;
 public sealed class RateLimiterRegistry
 {
     /// <summary>The highest accepted <c>PermitsPerSecond</c> (one billion).</summary>
-    public const double MaxPermitsPerSecond = 1e9;
+    public const double MaxPermitsPerSecond = RateLimitRules.MaxPermitsPerSecond;
 
     private readonly AspectRuntime _runtime;
     private readonly IDistributedRateLimiterFactory? _distributed;
@@ -43,12 +44,7 @@ public sealed class RateLimiterRegistry
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
     public AspectRateLimiter GetOrCreate(string name, double permitsPerSecond, int burst, RateLimitScope scope)
     {
-        Validate(name, permitsPerSecond, burst);
-        if (scope is not (RateLimitScope.Local or RateLimitScope.Distributed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scope), scope, $"Scope of rate limiter '{name}' must be Local or Distributed.");
-        }
-
+        Validate(name, permitsPerSecond, burst, scope);
         if (!_entries.TryGetValue(name, out var entry))
         {
             entry = Create(name, permitsPerSecond, burst, scope);
@@ -69,24 +65,20 @@ public sealed class RateLimiterRegistry
     /// applies the new rate and burst to the bucket (see <see cref="AspectRateLimiter.Reconfigure"/>).
     /// </summary>
     /// <param name="name">The bucket name.</param>
-    /// <param name="policy">The method's policy binding (a static field of the generated code).</param>
+    /// <param name="policy">The method's policy binding (held by its <see cref="RateLimitDefinition"/>).</param>
     /// <param name="scope">Local or distributed, as compiled.</param>
     /// <returns>The limiter.</returns>
-    public AspectRateLimiter GetOrCreate(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
+    internal AspectRateLimiter GetOrCreate(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         var resolved = policy.ResolveWithSnapshot(_runtime.PolicyStore);
+        var settings = resolved.Settings;
         if (!_entries.TryGetValue(name, out var entry))
         {
-            GetOrCreate(name, resolved.Settings.PermitsPerSecond, resolved.Settings.Burst, scope);
+            GetOrCreate(name, settings.PermitsPerSecond, settings.Burst, scope);
             entry = _entries[name];
         }
 
-        if (!ReferenceEquals(entry.AppliedSnapshot, resolved.Snapshot))
-        {
-            Apply(entry, policy, resolved);
-        }
-
+        Apply(entry, settings.PermitsPerSecond, settings.Burst, policy, resolved.Snapshot);
         return entry.Limiter;
     }
 
@@ -106,12 +98,7 @@ public sealed class RateLimiterRegistry
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range; the message names the setting.</exception>
     public RateLimitPartitions GetOrCreatePartitions(string name, double permitsPerSecond, int burst, RateLimitScope scope)
     {
-        Validate(name, permitsPerSecond, burst);
-        if (scope is not (RateLimitScope.Local or RateLimitScope.Distributed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scope), scope, $"Scope of rate limiter '{name}' must be Local or Distributed.");
-        }
-
+        Validate(name, permitsPerSecond, burst, scope);
         if (_partitioned.TryGetValue(name, out var partitions))
         {
             return partitions;
@@ -121,12 +108,7 @@ public sealed class RateLimiterRegistry
         {
             if (!_partitioned.TryGetValue(name, out partitions))
             {
-                if (scope == RateLimitScope.Distributed && _distributed is null)
-                {
-                    RateLimitLog.DistributedWithoutFactory(_logger, name);
-                }
-
-                partitions = new RateLimitPartitions(this, name, permitsPerSecond, burst, scope, remoteState: scope == RateLimitScope.Distributed && _distributed is not null);
+                partitions = new RateLimitPartitions(this, name, permitsPerSecond, burst, UseDistributed(name, scope));
                 _partitioned[name] = partitions;
             }
 
@@ -142,61 +124,88 @@ public sealed class RateLimiterRegistry
     /// <param name="policy">The method's policy binding.</param>
     /// <param name="scope">Local or distributed, as compiled.</param>
     /// <returns>The partitions.</returns>
-    public RateLimitPartitions GetOrCreatePartitions(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
+    internal RateLimitPartitions GetOrCreatePartitions(string name, RateLimitPolicyBinding policy, RateLimitScope scope)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         var settings = policy.ResolveWithSnapshot(_runtime.PolicyStore).Settings;
         return GetOrCreatePartitions(name, settings.PermitsPerSecond, settings.Burst, scope);
     }
 
     // The bucket of one partition: named after the method's bucket (metrics, logs and rejections never carry the
     // partition), keyed by the partition in a distributed store.
-    internal AspectRateLimiter CreatePartitionLimiter(string name, string partition, double permitsPerSecond, int burst, RateLimitScope scope) =>
-        scope == RateLimitScope.Distributed && _distributed is not null
-            ? _distributed.CreatePartition(name, partition, permitsPerSecond, burst, _runtime)
+    internal AspectRateLimiter CreatePartitionLimiter(string name, string partition, double permitsPerSecond, int burst, bool distributed) =>
+        distributed
+            ? _distributed!.CreatePartition(name, partition, permitsPerSecond, burst, _runtime)
             : new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
 
-    // A limiter from a distributed factory may keep its values until a restart.
-    internal void ReportNotReconfigurable(AspectRateLimiter limiter, RateLimitPolicyBinding policy) =>
-        PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
-
+    /// <summary>Throws unless the values make a bucket; the message names the setting, the bucket and why.</summary>
     internal static void Validate(string name, double permitsPerSecond, int burst)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (!(permitsPerSecond > 0 && permitsPerSecond <= MaxPermitsPerSecond))
+        if (RateLimitRules.CheckPermitsPerSecond(permitsPerSecond) is { } rateWhy)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(permitsPerSecond), permitsPerSecond,
-                $"PermitsPerSecond of rate limiter '{name}' must be greater than 0 and at most {MaxPermitsPerSecond:0}.");
+            PolicyRules.ThrowIfInvalid(rateWhy, nameof(permitsPerSecond), $"{RateLimitRules.PermitsPerSecond} of rate limiter '{name}'", permitsPerSecond);
         }
 
-        if (burst < 1)
+        if (RateLimitRules.CheckEffectiveBurst(burst) is { } burstWhy)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(burst), burst, $"Burst of rate limiter '{name}' must be at least 1.");
+            PolicyRules.ThrowIfInvalid(burstWhy, nameof(burst), $"{RateLimitRules.Burst} of rate limiter '{name}'", burst);
         }
     }
 
-    // Once per bucket and policy change: the first call after a reload moves the bucket to the new values.
-    private void Apply(Entry entry, RateLimitPolicyBinding policy, Resolved<RateLimitSettings> resolved)
+    private static void Validate(string name, double permitsPerSecond, int burst, RateLimitScope scope)
     {
-        lock (entry)
+        Validate(name, permitsPerSecond, burst);
+        if (RateLimitRules.CheckScope((int)scope) is { } why)
         {
-            if (ReferenceEquals(entry.AppliedSnapshot, resolved.Snapshot))
+            PolicyRules.ThrowIfInvalid(why, nameof(scope), $"{RateLimitRules.Scope} of rate limiter '{name}'", scope);
+        }
+    }
+
+    /// <summary>
+    /// Once per bucket and policy change: the first call after a reload moves the bucket (a method's, or one of its
+    /// partitions) to the policy's rate and burst, keeping the permits it holds; a limiter that cannot change is
+    /// reported and keeps its values.
+    /// </summary>
+    internal void Apply(Bucket bucket, double permitsPerSecond, int burst, RateLimitPolicyBinding policy, object snapshot)
+    {
+        if (ReferenceEquals(bucket.AppliedSnapshot, snapshot))
+        {
+            return;
+        }
+
+        lock (bucket)
+        {
+            if (ReferenceEquals(bucket.AppliedSnapshot, snapshot))
             {
                 return;
             }
 
-            var settings = resolved.Settings;
-            var limiter = entry.Limiter;
-            if ((settings.PermitsPerSecond != limiter.PermitsPerSecond || settings.Burst != limiter.Burst)
-                && !limiter.Reconfigure(settings.PermitsPerSecond, settings.Burst))
+            var limiter = bucket.Limiter;
+            if ((permitsPerSecond != limiter.PermitsPerSecond || burst != limiter.Burst) && !limiter.Reconfigure(permitsPerSecond, burst))
             {
-                ReportNotReconfigurable(limiter, policy);
+                // A limiter from a distributed factory may keep its values until a restart.
+                PolicyLog.LimiterNotReconfigurable(_logger, limiter.Name, policy.Policy);
             }
 
-            entry.AppliedSnapshot = resolved.Snapshot;
+            bucket.AppliedSnapshot = snapshot;
         }
+    }
+
+    /// <summary>Whether a bucket of <paramref name="scope"/> lives in the distributed store; a distributed one without a store is logged and local.</summary>
+    private bool UseDistributed(string name, RateLimitScope scope)
+    {
+        if (scope != RateLimitScope.Distributed)
+        {
+            return false;
+        }
+
+        if (_distributed is null)
+        {
+            RateLimitLog.DistributedWithoutFactory(_logger, name);
+            return false;
+        }
+
+        return true;
     }
 
     private Entry Create(string name, double permitsPerSecond, int burst, RateLimitScope scope)
@@ -209,36 +218,26 @@ public sealed class RateLimiterRegistry
                 return existing;
             }
 
-            AspectRateLimiter limiter;
-            if (scope == RateLimitScope.Distributed && _distributed is not null)
-            {
-                limiter = _distributed.Create(name, permitsPerSecond, burst, _runtime);
-            }
-            else
-            {
-                if (scope == RateLimitScope.Distributed)
-                {
-                    RateLimitLog.DistributedWithoutFactory(_logger, name);
-                }
-
-                limiter = new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
-            }
-
+            var limiter = UseDistributed(name, scope)
+                ? _distributed!.Create(name, permitsPerSecond, burst, _runtime)
+                : new TokenBucket(name, permitsPerSecond, burst, _runtime.TimeProvider);
             var entry = new Entry(limiter, scope);
             _entries[name] = entry;
             return entry;
         }
     }
 
-    // The rate and burst in force are the limiter's own (Reconfigure changes them only when it applies them).
-    private sealed class Entry(AspectRateLimiter limiter, RateLimitScope scope)
+    /// <summary>A bucket and the policies its values were last taken from (policy-bound buckets only).</summary>
+    internal class Bucket(AspectRateLimiter limiter)
     {
-        private int _mismatchLogged;
-
         public AspectRateLimiter Limiter { get; } = limiter;
 
-        // The policies the bucket's values were last taken from (policy-bound buckets only).
         public object? AppliedSnapshot { get; set; }
+    }
+
+    private sealed class Entry(AspectRateLimiter limiter, RateLimitScope scope) : Bucket(limiter)
+    {
+        private int _mismatchLogged;
 
         public RateLimitScope Scope { get; } = scope;
 

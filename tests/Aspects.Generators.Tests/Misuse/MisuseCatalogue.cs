@@ -396,6 +396,15 @@ public static class MisuseCatalogue
             }
             """, Reports("ASP0007", at: "PermitsPerSecond = double.NaN", says: "a finite number above 0")),
 
+        new("Rate_limit_above_the_highest_rate_the_runtime_accepts", """
+            public partial class Client
+            {
+                [RateLimited(PermitsPerSecond = 2e9)]
+                public partial Task CallAsync();
+                private Task CallCoreAsync() => Task.CompletedTask;
+            }
+            """, Reports("ASP0007", at: "PermitsPerSecond = 2e9", says: "at most 1e9")),
+
         new("Rate_limit_with_an_undefined_mode", """
             public partial class Client
             {

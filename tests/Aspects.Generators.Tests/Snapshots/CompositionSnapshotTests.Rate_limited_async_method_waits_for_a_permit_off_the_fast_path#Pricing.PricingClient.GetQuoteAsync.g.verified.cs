@@ -12,7 +12,7 @@ namespace Pricing
             // [RateLimited] bucket "pricing-api": 50 permits/s, burst 10, local; waits up to 30000 ms when empty. Every attempt pays a permit.
             var __runtime = aspects;
             var __limiter = __aspectsRateLimit_GetQuoteAsync.Limiter(__runtime);
-            var __permit = __limiter.AcquireAsync(global::Aspects.RateLimitMode.Wait, global::System.TimeSpan.FromMilliseconds(30000), ct);
+            var __permit = __aspectsRateLimit_GetQuoteAsync.AcquireAsync(__limiter, __runtime, ct);
             if (!__permit.IsCompletedSuccessfully)
             {
                 // No permit yet: wait for it off the fast path.
@@ -30,6 +30,9 @@ namespace Pricing
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetQuoteAsync = new("pricing-api", 50d, 10, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetQuoteAsync = new(
+            "pricing-api",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 50d, burst: 10, mode: global::Aspects.RateLimitMode.Wait, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local);
     }
 }

@@ -16,7 +16,7 @@ namespace Pricing
             {
                 try
                 {
-                    __aspectsRateLimit_GetPrice.Limiter(this._aspects).Acquire(global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), global::System.Threading.CancellationToken.None);
+                    __aspectsRateLimit_GetPrice.Acquire(__aspectsRateLimit_GetPrice.Limiter(this._aspects), this._aspects, global::System.Threading.CancellationToken.None);
                     return this.GetPriceCore(sku);
                 }
                 catch (global::System.Exception __exception) when (__attempt < 2 && this._aspects.IsTransient(__exception))
@@ -28,6 +28,9 @@ namespace Pricing
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPrice = new("Pricing.PricingClient.GetPrice", 5d, 5, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPrice = new(
+            "Pricing.PricingClient.GetPrice",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 5d, burst: 0, mode: global::Aspects.RateLimitMode.Reject, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local);
     }
 }

@@ -13,7 +13,7 @@ namespace Pricing
             // [RateLimited] bucket "Pricing.PricingClient.GetPriceAsync": 2.5 permits/s, burst 3, distributed; rejects at once when empty. Every attempt pays a permit.
             var __runtime = this._aspects;
             var __limiter = __aspectsRateLimit_GetPriceAsync.Limiter(__runtime);
-            var __permit = __limiter.AcquireAsync(global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), ct);
+            var __permit = __aspectsRateLimit_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct);
             if (!__permit.IsCompletedSuccessfully)
             {
                 // No permit yet: wait for it off the fast path.
@@ -48,7 +48,7 @@ namespace Pricing
                     {
                         if (__pending is null)
                         {
-                            await (__attempt == 1 ? __permit : __limiter.AcquireAsync(global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), ct)).ConfigureAwait(false);
+                            await (__attempt == 1 ? __permit : __aspectsRateLimit_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct)).ConfigureAwait(false);
                         }
 
                         return await (__pending ?? __self.GetPriceCoreAsync(sku, ct)).ConfigureAwait(false);
@@ -64,6 +64,9 @@ namespace Pricing
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new("Pricing.PricingClient.GetPriceAsync", 2.5d, 3, global::Aspects.RateLimitScope.Distributed);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new(
+            "Pricing.PricingClient.GetPriceAsync",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 2.5d, burst: 0, mode: global::Aspects.RateLimitMode.Reject, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Distributed);
     }
 }

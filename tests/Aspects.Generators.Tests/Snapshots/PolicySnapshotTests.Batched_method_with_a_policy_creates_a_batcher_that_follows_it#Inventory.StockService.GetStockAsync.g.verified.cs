@@ -31,7 +31,7 @@ namespace Inventory
         {
             // [RateLimited] bucket "Inventory.StockService.GetStockAsync", local, policy "inventory-db" (defaults: 10 permits/s, burst 10; waits up to 30000 ms when empty). Every batch attempt pays a permit.
             var __runtime = aspects;
-            await __aspectsRateLimitPolicy_GetStockAsync.AcquireAsync(__aspectsRateLimit_GetStockAsync.Limiter(__runtime), __runtime, cancellationToken).ConfigureAwait(false);
+            await __aspectsRateLimit_GetStockAsync.AcquireAsync(__aspectsRateLimit_GetStockAsync.Limiter(__runtime), __runtime, cancellationToken).ConfigureAwait(false);
             return await this.GetStockCoreAsync(keys, cancellationToken).ConfigureAwait(false);
         }
 
@@ -41,11 +41,10 @@ namespace Inventory
             new global::Aspects.Policies.BatchingSettings(256, 5, false));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_GetStockAsync = new(
-            "inventory-db",
-            new global::Aspects.Policies.RateLimitSettings(10d, 0, global::Aspects.RateLimitMode.Wait, 30000));
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetStockAsync = new("Inventory.StockService.GetStockAsync", __aspectsRateLimitPolicy_GetStockAsync, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetStockAsync = new(
+            "Inventory.StockService.GetStockAsync",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 10d, burst: 0, mode: global::Aspects.RateLimitMode.Wait, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local,
+            policy: "inventory-db");
     }
 }

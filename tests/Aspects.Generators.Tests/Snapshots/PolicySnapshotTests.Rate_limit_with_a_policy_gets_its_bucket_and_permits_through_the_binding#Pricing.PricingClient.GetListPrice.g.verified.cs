@@ -10,16 +10,15 @@ namespace Pricing
         public partial decimal GetListPrice(string sku)
         {
             // [RateLimited] bucket "Pricing.PricingClient.GetListPrice", local, policy "pricing" (defaults: 5 permits/s, burst 2; rejects at once when empty). Every attempt pays a permit.
-            __aspectsRateLimitPolicy_GetListPrice.Acquire(__aspectsRateLimit_GetListPrice.Limiter(aspects), aspects, global::System.Threading.CancellationToken.None);
+            __aspectsRateLimit_GetListPrice.Acquire(__aspectsRateLimit_GetListPrice.Limiter(aspects), aspects, global::System.Threading.CancellationToken.None);
             return this.GetListPriceCore(sku);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_GetListPrice = new(
-            "pricing",
-            new global::Aspects.Policies.RateLimitSettings(5d, 2, global::Aspects.RateLimitMode.Reject, 30000));
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetListPrice = new("Pricing.PricingClient.GetListPrice", __aspectsRateLimitPolicy_GetListPrice, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetListPrice = new(
+            "Pricing.PricingClient.GetListPrice",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 5d, burst: 2, mode: global::Aspects.RateLimitMode.Reject, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local,
+            policy: "pricing");
     }
 }

@@ -13,7 +13,7 @@ namespace Pricing
             // [RateLimited] bucket "pricing-api", local, policy "pricing" (defaults: 50 permits/s, burst 50; waits up to 30000 ms when empty). Every attempt pays a permit.
             var __runtime = aspects;
             var __limiter = __aspectsRateLimit_GetPriceAsync.Limiter(__runtime);
-            var __permit = __aspectsRateLimitPolicy_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct);
+            var __permit = __aspectsRateLimit_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct);
             if (!__permit.IsCompletedSuccessfully)
             {
                 // No permit yet: wait for it off the fast path.
@@ -49,7 +49,7 @@ namespace Pricing
                     {
                         if (__pending is null)
                         {
-                            await (__attempt == 1 ? __permit : __aspectsRateLimitPolicy_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct)).ConfigureAwait(false);
+                            await (__attempt == 1 ? __permit : __aspectsRateLimit_GetPriceAsync.AcquireAsync(__limiter, __runtime, ct)).ConfigureAwait(false);
                         }
 
                         return await (__pending ?? __self.GetPriceCoreAsync(sku, ct)).ConfigureAwait(false);
@@ -70,11 +70,10 @@ namespace Pricing
             new global::Aspects.Policies.RetrySettings(4, 200, 30000, global::Aspects.RetryBackoff.Exponential, true));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_GetPriceAsync = new(
-            "pricing",
-            new global::Aspects.Policies.RateLimitSettings(50d, 0, global::Aspects.RateLimitMode.Wait, 30000));
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new("pricing-api", __aspectsRateLimitPolicy_GetPriceAsync, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new(
+            "pricing-api",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 50d, burst: 0, mode: global::Aspects.RateLimitMode.Wait, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local,
+            policy: "pricing");
     }
 }

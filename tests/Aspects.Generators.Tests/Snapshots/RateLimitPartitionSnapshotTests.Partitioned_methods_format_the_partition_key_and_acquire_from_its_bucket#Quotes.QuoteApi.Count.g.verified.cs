@@ -10,12 +10,15 @@ namespace Quotes
         public partial int Count(global::System.Guid? apiKey)
         {
             // [RateLimited] bucket "Quotes.QuoteApi.Count": 2 permits/s, burst 2, local; rejects at once when empty. Every attempt pays a permit. One bucket per value of 'apiKey' ([RateLimitPartition]).
-            __aspectsRateLimit_Count.Partitions(aspects).Acquire(__aspectsRateLimitPartitionKey_Count(apiKey), global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), global::System.Threading.CancellationToken.None);
+            __aspectsRateLimit_Count.Acquire(__aspectsRateLimit_Count.Partitions(aspects), __aspectsRateLimitPartitionKey_Count(apiKey), aspects, global::System.Threading.CancellationToken.None);
             return this.CountCore(apiKey);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_Count = new("Quotes.QuoteApi.Count", 2d, 2, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_Count = new(
+            "Quotes.QuoteApi.Count",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 2d, burst: 0, mode: global::Aspects.RateLimitMode.Reject, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsRateLimitPartitionKey_Count(global::System.Guid? __value)

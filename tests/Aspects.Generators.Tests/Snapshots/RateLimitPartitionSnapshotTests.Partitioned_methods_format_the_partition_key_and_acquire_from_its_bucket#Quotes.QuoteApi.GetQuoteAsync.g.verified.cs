@@ -13,7 +13,7 @@ namespace Quotes
             // [RateLimited] bucket "quotes": 10 permits/s, burst 5, local; rejects at once when empty. Every attempt pays a permit. One bucket per value of 'client' ([RateLimitPartition]).
             var __runtime = aspects;
             var __limiter = __aspectsRateLimit_GetQuoteAsync.Partitions(__runtime);
-            var __permit = __limiter.AcquireAsync(__aspectsRateLimitPartitionKey_GetQuoteAsync(client), global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), ct);
+            var __permit = __aspectsRateLimit_GetQuoteAsync.AcquireAsync(__limiter, __aspectsRateLimitPartitionKey_GetQuoteAsync(client), __runtime, ct);
             if (!__permit.IsCompletedSuccessfully)
             {
                 // No permit yet: wait for it off the fast path.
@@ -48,7 +48,7 @@ namespace Quotes
                     {
                         if (__pending is null)
                         {
-                            await (__attempt == 1 ? __permit : __limiter.AcquireAsync(__aspectsRateLimitPartitionKey_GetQuoteAsync(client), global::Aspects.RateLimitMode.Reject, global::System.TimeSpan.FromMilliseconds(30000), ct)).ConfigureAwait(false);
+                            await (__attempt == 1 ? __permit : __aspectsRateLimit_GetQuoteAsync.AcquireAsync(__limiter, __aspectsRateLimitPartitionKey_GetQuoteAsync(client), __runtime, ct)).ConfigureAwait(false);
                         }
 
                         return await (__pending ?? __self.GetQuoteCoreAsync(sku, client, ct)).ConfigureAwait(false);
@@ -64,7 +64,10 @@ namespace Quotes
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetQuoteAsync = new("quotes", 10d, 5, global::Aspects.RateLimitScope.Local);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetQuoteAsync = new(
+            "quotes",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 10d, burst: 5, mode: global::Aspects.RateLimitMode.Reject, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Local);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsRateLimitPartitionKey_GetQuoteAsync(string? __value)

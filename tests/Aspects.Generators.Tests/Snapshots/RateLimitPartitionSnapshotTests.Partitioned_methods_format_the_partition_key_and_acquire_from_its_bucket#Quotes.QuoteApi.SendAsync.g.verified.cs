@@ -12,7 +12,7 @@ namespace Quotes
             // [RateLimited] bucket "Quotes.QuoteApi.SendAsync", distributed, policy "per-user" (defaults: 1 permits/s, burst 1; waits up to 30000 ms when empty). Every attempt pays a permit. One bucket per value of 'user' ([RateLimitPartition]).
             var __runtime = aspects;
             var __limiter = __aspectsRateLimit_SendAsync.Partitions(__runtime);
-            var __permit = __limiter.AcquireAsync(__aspectsRateLimitPartitionKey_SendAsync(user), __aspectsRateLimitPolicy_SendAsync, __runtime, ct);
+            var __permit = __aspectsRateLimit_SendAsync.AcquireAsync(__limiter, __aspectsRateLimitPartitionKey_SendAsync(user), __runtime, ct);
             if (!__permit.IsCompletedSuccessfully)
             {
                 // No permit yet: wait for it off the fast path.
@@ -30,12 +30,11 @@ namespace Quotes
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_SendAsync = new(
-            "per-user",
-            new global::Aspects.Policies.RateLimitSettings(1d, 0, global::Aspects.RateLimitMode.Wait, 30000));
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_SendAsync = new("Quotes.QuoteApi.SendAsync", __aspectsRateLimitPolicy_SendAsync, global::Aspects.RateLimitScope.Distributed);
+        private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_SendAsync = new(
+            "Quotes.QuoteApi.SendAsync",
+            new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 1d, burst: 0, mode: global::Aspects.RateLimitMode.Wait, maxWaitMilliseconds: 30000),
+            global::Aspects.RateLimitScope.Distributed,
+            policy: "per-user");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsRateLimitPartitionKey_SendAsync(double __value)

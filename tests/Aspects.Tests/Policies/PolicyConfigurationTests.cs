@@ -201,7 +201,7 @@ public sealed class PolicyConfigurationTests : IDisposable
     [InlineData("Aspects:Retry:payments:MaxAtempts", "3", "is not a setting of a retry policy; the settings are MaxAttempts,")]
     [InlineData("Aspects:Retry:payments:MaxDelayMilliseconds", "100", "at least DelayMilliseconds (500)")]
     [InlineData("Aspects:RateLimits:pricing:Mode", "Sometimes", "'Sometimes' is not a rate-limit mode; use Wait or Reject")]
-    [InlineData("Aspects:RateLimits:pricing:PermitsPerSecond", "0", "must be greater than 0")]
+    [InlineData("Aspects:RateLimits:pricing:PermitsPerSecond", "0", "PermitsPerSecond = 0 is invalid: it is how many calls per second the bucket admits")]
     [InlineData("Aspects:Cache:products:DurationSeconds", "1.5", "is not a whole number")]
     [InlineData("Aspects:Batching:stock:MaxBatchSize", "0", "must be at least 1")]
     [InlineData("Aspects:Batching:stock:ThrowOnMissingKey", "maybe", "is not true or false")]

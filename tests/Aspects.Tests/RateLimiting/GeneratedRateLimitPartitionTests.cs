@@ -123,7 +123,7 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
     public void Idle_partitions_are_dropped_so_a_million_distinct_values_keep_a_bounded_number_of_buckets()
     {
         var runtime = Runtime;
-        var partitions = new RateLimitDefinition("evict", 1000, 1, RateLimitScope.Local).Partitions(runtime);
+        var partitions = new RateLimitDefinition("evict", new RateLimitSettings(1000, 1, RateLimitMode.Wait, 30_000), RateLimitScope.Local).Partitions(runtime);
         var most = 0;
         for (var i = 0; i < 1_000_000; i++)
         {
@@ -140,7 +140,7 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
     [Fact]
     public void Partitions_that_are_not_full_are_kept_so_no_admitted_permit_is_forgotten()
     {
-        var partitions = new RateLimitDefinition("keep", 1, 1, RateLimitScope.Local).Partitions(Runtime);
+        var partitions = new RateLimitDefinition("keep", new RateLimitSettings(1, 1, RateLimitMode.Wait, 30_000), RateLimitScope.Local).Partitions(Runtime);
         const int Count = 3 * RateLimitPartitions.MinSweepThreshold;
         for (var i = 0; i < Count; i++)
         {
@@ -169,7 +169,7 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
     {
         // Many threads, few hot partitions among many cold ones: the hot buckets are never full, so no sweep may drop
         // them, and across all threads no hot partition admits more than its burst (the clock does not move).
-        var partitions = new RateLimitDefinition("race", 1, 5, RateLimitScope.Local).Partitions(Runtime);
+        var partitions = new RateLimitDefinition("race", new RateLimitSettings(1, 5, RateLimitMode.Wait, 30_000), RateLimitScope.Local).Partitions(Runtime);
         var admitted = new int[4];
         var cold = 0;
         await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
@@ -197,7 +197,7 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
     public void A_distributed_factory_without_partitions_fails_naming_the_method_to_implement()
     {
         var runtime = new AspectRuntime(new AspectRuntimeOptions { TimeProvider = Clock, DistributedRateLimiters = new UnpartitionedFactory() });
-        var partitions = new RateLimitDefinition("remote", 1, 1, RateLimitScope.Distributed).Partitions(runtime);
+        var partitions = new RateLimitDefinition("remote", new RateLimitSettings(1, 1, RateLimitMode.Wait, 30_000), RateLimitScope.Distributed).Partitions(runtime);
 
         var exception = Assert.Throws<NotSupportedException>(() =>
             partitions.Acquire("remote:a", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None));
@@ -209,7 +209,7 @@ public partial class GeneratedRateLimitPartitionTests : GeneratedWrapperTests
     [Fact]
     public void Distributed_partitions_without_a_factory_are_local_buckets()
     {
-        var partitions = new RateLimitDefinition("no-factory", 1, 1, RateLimitScope.Distributed).Partitions(Runtime);
+        var partitions = new RateLimitDefinition("no-factory", new RateLimitSettings(1, 1, RateLimitMode.Wait, 30_000), RateLimitScope.Distributed).Partitions(Runtime);
 
         partitions.Acquire("no-factory:a", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
         partitions.Acquire("no-factory:b", RateLimitMode.Reject, TimeSpan.Zero, CancellationToken.None);
