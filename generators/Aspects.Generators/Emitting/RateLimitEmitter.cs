@@ -5,15 +5,15 @@ namespace Aspects.Generators.Emitting;
 /// <summary>The pieces of the <c>[RateLimited]</c> layer: the limiter lookup and the permit acquisition.</summary>
 internal static class RateLimitEmitter
 {
-    public static string Describe(RateLimitModel rateLimit)
+    public static string Describe(RateLimitModel rateLimit, bool wholeBatch = false)
     {
         var values = rateLimit.PermitsPerSecond.TrimEnd('d') + " permits/s, burst " + Literals.Int(rateLimit.Burst);
         var wait = rateLimit.Mode == "Wait" ? "waits up to " + Literals.Int(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
         var description = rateLimit.Policy is null
             ? "// [RateLimited] bucket \"" + rateLimit.Name + "\": " + values + ", " + rateLimit.Scope.ToLowerInvariant() + "; " + wait
-                + " when empty. Every attempt pays a permit."
+                + " when empty. " + (wholeBatch ? "Every batch attempt" : "Every attempt") + " pays a permit."
             : "// [RateLimited] bucket \"" + rateLimit.Name + "\", " + rateLimit.Scope.ToLowerInvariant() + ", policy \"" + rateLimit.Policy
-                + "\" (defaults: " + values + "; " + wait + " when empty). Every attempt pays a permit.";
+                + "\" (defaults: " + values + "; " + wait + " when empty). " + (wholeBatch ? "Every batch attempt" : "Every attempt") + " pays a permit.";
         return rateLimit.Partition is null
             ? description
             : description + " One bucket per value of '" + rateLimit.Partition.Parameter.TrimStart('@') + "' ([RateLimitPartition]).";

@@ -14,9 +14,8 @@ namespace Inventory
             if (__batcher is null)
             {
                 var __created = aspects.CreateMicroBatcher<int, int>(
-                    "Inventory.StockService.GetStockAsync",
-                    this.__aspectsLoadBatch_GetStockAsync,
-                    __aspectsBatchPolicy_GetStockAsync);
+                    __aspectsBatch_GetStockAsync,
+                    this.__aspectsLoadBatch_GetStockAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref this.__aspectsBatcher_GetStockAsync, __created, null) ?? __created;
             }
 
@@ -27,6 +26,12 @@ namespace Inventory
         private global::Aspects.Batching.MicroBatcher<int, int>? __aspectsBatcher_GetStockAsync;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_GetStockAsync = new(
+            "Inventory.StockService.GetStockAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 256, maxDelayMilliseconds: 5, throwOnMissingKey: false),
+            policy: "stock");
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, int>> __aspectsLoadBatch_GetStockAsync(global::System.Collections.Generic.IReadOnlyList<int> keys, global::System.Threading.CancellationToken cancellationToken)
         {
             // [RateLimited] bucket "Inventory.StockService.GetStockAsync", local, policy "inventory-db" (defaults: 10 permits/s, burst 10; waits up to 30000 ms when empty). Every batch attempt pays a permit.
@@ -34,11 +39,6 @@ namespace Inventory
             await __aspectsRateLimitPolicy_GetStockAsync.AcquireAsync(__aspectsRateLimit_GetStockAsync.Limiter(__runtime), __runtime, cancellationToken).ConfigureAwait(false);
             return await this.GetStockCoreAsync(keys, cancellationToken).ConfigureAwait(false);
         }
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.BatchingPolicyBinding __aspectsBatchPolicy_GetStockAsync = new(
-            "stock",
-            new global::Aspects.Policies.BatchingSettings(256, 5, false));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static readonly global::Aspects.Policies.RateLimitPolicyBinding __aspectsRateLimitPolicy_GetStockAsync = new(
