@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Aspects.Policies;
 using Aspects.Telemetry;
@@ -38,29 +37,11 @@ namespace Aspects.Batching;
 /// </remarks>
 /// <typeparam name="TKey">The key of one call.</typeparam>
 /// <typeparam name="TValue">The value of one key.</typeparam>
-public sealed class MicroBatcher<TKey, TValue>
+public sealed partial class MicroBatcher<TKey, TValue>
     where TKey : notnull
 {
-    private static readonly Histogram<int> BatchSize = AspectsTelemetry.Meter.CreateHistogram<int>(
-        "aspects.batch.size", unit: "{key}", description: "Distinct keys per batch load.",
-        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
-
-    private static readonly Histogram<double> BatchDuration = AspectsTelemetry.Meter.CreateHistogram<double>(
-        "aspects.batch.duration", unit: "s", description: "How long batch loads took, from start to result or failure.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TelemetryTags.DurationBuckets });
-
-    private static readonly Counter<long> BatchCalls = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.batch.calls", unit: "{call}", description: "Calls served by batch loads (duplicates included).");
-
-    private static readonly Counter<long> BatchFailures = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.batch.failures", unit: "{batch}", description: "Batch loads that failed.");
-
-    private static readonly Counter<long> BatchRejections = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.batch.rejections", unit: "{call}", description: "Calls rejected because too many batches were queued.");
-
-    private const string SpanNamePrefix = "aspects.batch ";
-    private const string BatchSizeTag = "aspects.batch.size";
-    private const string BatchCallersTag = "aspects.batch.callers";
+    // This file collects calls into batches and flushes them. MicroBatcher.Loading.cs runs loads within their
+    // slots and queue, MicroBatcher.Results.cs hands each caller its outcome, MicroBatcher.Telemetry.cs measures.
 
     // Static so that scheduling a flush allocates no delegate.
     private static readonly TimerCallback OnTimer = static state => ((Batch)state!).Owner.Flush((Batch)state);
@@ -77,8 +58,6 @@ public sealed class MicroBatcher<TKey, TValue>
     private BatchingSettings _settings;
     private BatchDefinition? _definition;
     private AspectRuntime? _runtime;
-    private readonly KeyValuePair<string, object?> _methodTag;
-    private readonly string _spanName;
 
     // Guards _open, _running, _queued and every batch's State, Live and Cts. Held only for bookkeeping:
     // loads, timers, thread-pool hand-offs and task completions all happen outside it.
@@ -273,19 +252,6 @@ public sealed class MicroBatcher<TKey, TValue>
     // policy, or while it is unchanged, the definition returns the same instance).
     private void RefreshSettingsLocked() => _settings = _definition!.Resolve(_runtime!);
 
-    private Task<TValue> Reject(int queued, bool log)
-    {
-        BatchRejections.Add(1, _methodTag);
-        if (log)
-        {
-            MicroBatcherLog.Overloaded(_logger, _name, queued);
-        }
-
-        return Task.FromException<TValue>(new MicroBatcherOverloadedException(
-            $"{_name}: {queued} batches are already waiting for a load slot ({nameof(BatchingSettings)}.{nameof(BatchingSettings.MaxQueuedBatches)}); " +
-            "the backend is slower than the callers, so this call is rejected instead of queued."));
-    }
-
     private void ScheduleFlush(Batch batch)
     {
         if (batch.Settings.MaxDelay == TimeSpan.Zero)
@@ -357,212 +323,6 @@ public sealed class MicroBatcher<TKey, TValue>
         if (start)
         {
             _ = RunAsync(batch);
-        }
-    }
-
-    // Closes the open batch; returns true when it got a load slot (state Dispatched), false when it was queued.
-    private bool CloseLocked(Batch batch)
-    {
-        if (_open == batch)
-        {
-            _open = null;
-        }
-
-        if (_running < _settings.MaxConcurrentBatches)
-        {
-            _running++;
-            batch.State = BatchState.Dispatched;
-            return true;
-        }
-
-        batch.State = BatchState.Queued;
-        _queued.Enqueue(batch);
-        return false;
-    }
-
-    // The batch holds a slot; returns whether to load it. A batch all of whose callers cancelled is skipped and
-    // its slot passed on, so abandoned work never reaches the backend.
-    private bool BeginLocked(Batch batch)
-    {
-        if (batch.Live > 0)
-        {
-            batch.State = BatchState.Running;
-
-            // The load's token can only ever be cancelled when every caller could cancel; otherwise it stays None,
-            // which saves the source.
-            if (batch.CancelableCallers == batch.Callers)
-            {
-                batch.Cts = new CancellationTokenSource();
-            }
-
-            return true;
-        }
-
-        batch.State = BatchState.Completed;
-        var next = ReleaseSlotLocked();
-        if (next is not null)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-        }
-
-        return false;
-    }
-
-    // Gives the slot of a finished batch to the oldest queued one (returned, to be started) or frees it.
-    private Batch? ReleaseSlotLocked()
-    {
-        if (_queued.TryDequeue(out var next))
-        {
-            next.State = BatchState.Dispatched;
-            return next;
-        }
-
-        _running--;
-        return null;
-    }
-
-    private async Task RunAsync(Batch batch)
-    {
-        IReadOnlyDictionary<TKey, TValue>? results = null;
-        Exception? failure = null;
-        var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity(batch) : null;
-        var started = _timeProvider.GetTimestamp();
-        try
-        {
-            results = await _load(batch.Keys, batch.Cts?.Token ?? CancellationToken.None).ConfigureAwait(false);
-            if (results is null)
-            {
-                failure = new InvalidOperationException($"The batch load of {_name} returned null instead of a dictionary.");
-            }
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-
-        Batch? next;
-        lock (_gate)
-        {
-            batch.State = BatchState.Completed;
-            next = ReleaseSlotLocked();
-        }
-
-        if (next is not null)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-        }
-
-        BatchSize.Record(batch.Keys.Count, _methodTag);
-        BatchCalls.Add(batch.Callers, _methodTag);
-        // A load that stopped because every caller cancelled did what was asked: no failure to count or log.
-        if (failure is not null && !(failure is OperationCanceledException && batch.Cts is { IsCancellationRequested: true }))
-        {
-            var errorType = TelemetryTags.Error(failure);
-            BatchDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, _methodTag, errorType);
-            BatchFailures.Add(1, _methodTag, errorType);
-            MicroBatcherLog.BatchFailed(_logger, failure, _name, batch.Keys.Count, batch.Callers);
-            if (activity is not null)
-            {
-                TelemetryTags.SetError(activity, failure);
-            }
-        }
-        else
-        {
-            BatchDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, _methodTag);
-        }
-
-        // Ended before the callers resume, so their spans never end before the batch's.
-        activity?.Dispose();
-
-        Complete(batch, results, failure);
-    }
-
-    // The batch's span: a child of the caller that opened the batch (so a lone caller sees its load nested under it),
-    // linked to every other caller's span. The load's own spans (a database query) nest under it.
-    private Activity? StartActivity(Batch batch)
-    {
-        if (batch.Opener == default)
-        {
-            // No caller had a span: a root span, not a child of whatever context the timer happened to flow.
-            Activity.Current = null;
-        }
-
-        var activity = AspectsTelemetry.ActivitySource.StartActivity(
-            _spanName, ActivityKind.Internal, batch.Opener, tags: null, links: batch.Links);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag(TelemetryTags.Method, _name);
-            activity.SetTag(BatchSizeTag, batch.Keys.Count);
-            activity.SetTag(BatchCallersTag, batch.Callers);
-        }
-
-        return activity;
-    }
-
-    private void Complete(Batch batch, IReadOnlyDictionary<TKey, TValue>? results, Exception? failure)
-    {
-        foreach (var (key, head) in batch.Waiters)
-        {
-            var found = false;
-            TValue value = default!;
-            Exception? error = failure;
-            if (error is null)
-            {
-                // The result may use another comparer than ours, so each key is looked up in it, never enumerated.
-                found = results!.TryGetValue(key, out value!);
-                if (!found && batch.Settings.ThrowOnMissingKey)
-                {
-                    error = new KeyNotFoundException($"The batch load of {_name} returned no value for the key '{key}'.");
-                }
-            }
-
-            for (var waiter = head; waiter is not null; waiter = waiter.Next)
-            {
-                if (error is not null)
-                {
-                    waiter.TrySetException(error);
-                }
-                else
-                {
-                    waiter.TrySetResult(found ? value : default!);
-                }
-
-                waiter.Registration.Unregister();
-            }
-        }
-    }
-
-    private void OnCanceled(Waiter waiter, CancellationToken token)
-    {
-        if (!waiter.TrySetCanceled(token))
-        {
-            return;
-        }
-
-        CancellationTokenSource? cancel = null;
-        lock (_gate)
-        {
-            var batch = waiter.Batch!;
-            batch.Live--;
-            if (batch.Live == 0 && batch.State == BatchState.Running)
-            {
-                cancel = batch.Cts;
-            }
-        }
-
-        if (cancel is not null)
-        {
-            try
-            {
-                // Not disposed after the load either: a source without a timer holds nothing to release, and
-                // never disposing it makes this Cancel safe against a load that just finished.
-                cancel.Cancel();
-            }
-            catch (AggregateException e)
-            {
-                // Callbacks the load registered must not throw into the cancelling caller's thread.
-                MicroBatcherLog.CancelCallbackFailed(_logger, e, _name);
-            }
         }
     }
 
