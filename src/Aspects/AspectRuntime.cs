@@ -109,51 +109,48 @@ public sealed class AspectRuntime
         DelayAsync(delay, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>
-    /// Creates the <see cref="MicroBatcher{TKey, TValue}"/> of one <c>[Batched]</c> method (of one instance) on this
-    /// runtime's <see cref="TimeProvider"/>, logging to a logger of category <c>Aspects.Batching</c> from <see cref="LoggerFactory"/>.
+    /// Creates a <see cref="MicroBatcher{TKey, TValue}"/> with fixed settings on this runtime's <see cref="TimeProvider"/>,
+    /// logging to a logger of category <c>Aspects.Batching</c> from <see cref="LoggerFactory"/>.
     /// </summary>
     /// <typeparam name="TKey">The key of one call.</typeparam>
     /// <typeparam name="TValue">The value of one key.</typeparam>
     /// <param name="name">The method's name (<c>Namespace.Type.Method</c>).</param>
     /// <param name="load">Loads one batch of distinct keys.</param>
-    /// <param name="options">The batcher's settings.</param>
+    /// <param name="settings">The batcher's settings.</param>
     /// <param name="keyComparer">
     /// Tells the keys of a batch apart; <see langword="null"/> (the default) for <see cref="EqualityComparer{T}.Default"/>.
     /// Generated code passes an <see cref="ExactKeyComparer{TKey, TExact}"/> for key types whose <c>Equals</c> is not exact.
     /// </param>
     /// <returns>A new batcher.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
     public MicroBatcher<TKey, TValue> CreateMicroBatcher<TKey, TValue>(
         string name,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        MicroBatcherOptions options,
+        BatchingSettings settings,
         IEqualityComparer<TKey>? keyComparer = null)
         where TKey : notnull =>
-        new(name, load, options, TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"), keyComparer);
+        new(name, load, settings, TimeProvider, LoggerFactory.CreateLogger("Aspects.Batching"), keyComparer);
 
     /// <summary>
-    /// Creates the batcher of a <c>[Batched(Policy = ...)]</c> method: like
-    /// <see cref="CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, MicroBatcherOptions, IEqualityComparer{TKey})"/>,
-    /// with settings that follow the policy: every batch opened after the policies changed uses the new values.
+    /// Creates the batcher of one <c>[Batched]</c> method (of one instance): like
+    /// <see cref="CreateMicroBatcher{TKey, TValue}(string, Func{IReadOnlyList{TKey}, CancellationToken, Task{IReadOnlyDictionary{TKey, TValue}}}, BatchingSettings, IEqualityComparer{TKey})"/>,
+    /// named after <see cref="BatchDefinition.MethodName"/>, with the settings <see cref="BatchDefinition.Resolve"/> gives:
+    /// with a policy, every batch opened after the policies changed uses the new values.
     /// </summary>
     /// <typeparam name="TKey">The key of one call.</typeparam>
     /// <typeparam name="TValue">The value of one key.</typeparam>
-    /// <param name="name">The method's name (<c>Namespace.Type.Method</c>).</param>
+    /// <param name="definition">The method's definition (a static field of the generated code).</param>
     /// <param name="load">Loads one batch of distinct keys.</param>
-    /// <param name="policy">The method's policy binding (a static field of the generated code).</param>
     /// <param name="keyComparer">Tells the keys of a batch apart; <see langword="null"/> (the default) for <see cref="EqualityComparer{T}.Default"/>.</param>
     /// <returns>A new batcher.</returns>
     public MicroBatcher<TKey, TValue> CreateMicroBatcher<TKey, TValue>(
-        string name,
+        BatchDefinition definition,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        BatchingPolicyBinding policy,
         IEqualityComparer<TKey>? keyComparer = null)
         where TKey : notnull
     {
-        ArgumentNullException.ThrowIfNull(policy);
-        var settings = policy.Resolve(this);
-        var batcher = CreateMicroBatcher(name, load, settings.ToOptions(), keyComparer);
-        batcher.FollowPolicy(policy, this, settings);
+        ArgumentNullException.ThrowIfNull(definition);
+        var batcher = CreateMicroBatcher(definition.MethodName, load, definition.Resolve(this), keyComparer);
+        batcher.Follow(definition, this);
         return batcher;
     }
 

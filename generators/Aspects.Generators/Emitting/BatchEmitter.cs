@@ -4,8 +4,9 @@ namespace Aspects.Generators.Emitting;
 
 /// <summary>
 /// Writes the <c>[Batched]</c> layer: the declared method hands its key to the method's micro-batcher
-/// (one per instance, or one per type for static methods, created on first use); a generated batch
-/// loader calls the user's batch body once per batch, inside the <c>[Retry]</c>/<c>[RateLimited]</c> layers.
+/// (one per instance, or one per type for static methods, created on first use from the method's one
+/// <c>BatchDefinition</c> field); a generated batch loader calls the user's batch body once per batch,
+/// inside the <c>[Retry]</c>/<c>[RateLimited]</c> layers.
 /// </summary>
 internal static class BatchEmitter
 {
@@ -21,13 +22,8 @@ internal static class BatchEmitter
         writer.Line("var __batcher = " + field + ";");
         writer.Open("if (__batcher is null)");
         writer.Line("var __created = " + model.RuntimeExpression + ".CreateMicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">(");
-        writer.Line("    " + Literals.String(model.FullName) + ",");
-        writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(model) + ",");
-        writer.Line(batch.Policy is null
-            ? "    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = " + Literals.Int(batch.MaxBatchSize)
-                + ", MaxDelay = global::System.TimeSpan.FromMilliseconds(" + Literals.Int(batch.MaxDelayMilliseconds) + "), ThrowOnMissingKey = "
-                + Literals.Bool(batch.ThrowOnMissingKey) + " }" + ComparerArgument(model, batch) + ");"
-            : "    " + PolicyBindingName(model) + ComparerArgument(model, batch) + ");");
+        writer.Line("    " + DefinitionName(model) + ",");
+        writer.Line("    " + (model.IsStatic ? string.Empty : "this.") + LoaderName(model) + ComparerArgument(model, batch) + ");");
         writer.Line("__batcher = global::System.Threading.Interlocked.CompareExchange(ref " + field + ", __created, null) ?? __created;");
         writer.Close();
         writer.Line();
@@ -37,13 +33,15 @@ internal static class BatchEmitter
             : "return " + call + ";");
     }
 
-    /// <summary>The batcher field and the batch loader, written next to the method.</summary>
+    /// <summary>The batcher field, the method's definition, the key comparer when it needs one and the batch loader, written next to the method.</summary>
     public static void EmitMembers(SourceWriter writer, MethodModel model, BatchModel batch)
     {
         var isStatic = model.IsStatic ? "static " : string.Empty;
         var dictionary = "global::System.Collections.Generic.IReadOnlyDictionary<" + batch.KeyType + ", " + batch.ValueType + ">";
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
         writer.Line("private " + isStatic + BatcherType(batch) + "? " + FieldName(model) + ";");
+        writer.Line();
+        EmitDefinition(writer, model, batch);
         writer.Line();
         if (batch.ExactKey is { } exact)
         {
@@ -62,12 +60,12 @@ internal static class BatchEmitter
             + "(global::System.Collections.Generic.IReadOnlyList<" + batch.KeyType + "> keys, global::System.Threading.CancellationToken cancellationToken)");
         if (model.Retry is { } retry)
         {
-            writer.Line(RetryEmitter.Describe(retry).Replace("attempts;", "attempts of the whole batch;"));
+            writer.Line(RetryEmitter.Describe(retry, wholeBatch: true));
         }
 
         if (model.RateLimit is { } rateLimit)
         {
-            writer.Line(RateLimitEmitter.Describe(rateLimit).Replace("Every attempt", "Every batch attempt"));
+            writer.Line(RateLimitEmitter.Describe(rateLimit, wholeBatch: true));
         }
 
         if (model.Retry is not null || model.RateLimit is not null)
@@ -98,18 +96,31 @@ internal static class BatchEmitter
         writer.Close();
     }
 
-    /// <summary>The static field binding a method with <c>[Batched(Policy = ...)]</c> to its policy.</summary>
-    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, BatchModel batch) =>
-        MethodEmitter.EmitPolicyBinding(writer, "BatchingPolicyBinding", PolicyBindingName(model), batch.Policy!,
-            "new global::Aspects.Policies.BatchingSettings(" + Literals.Int(batch.MaxBatchSize) + ", "
-            + Literals.Int(batch.MaxDelayMilliseconds) + ", " + Literals.Bool(batch.ThrowOnMissingKey) + ")");
+    /// <summary>
+    /// The method's one static <c>BatchDefinition</c>: its full name, the attribute's values as <c>BatchingSettings</c>
+    /// and, when the attribute names one, the policy that overrides them at run time.
+    /// </summary>
+    private static void EmitDefinition(SourceWriter writer, MethodModel model, BatchModel batch)
+    {
+        var name = Literals.String(model.FullName);
+        var settings = Literals.New(
+            "global::Aspects.Policies.BatchingSettings",
+            ("maxBatchSize", Literals.Int(batch.MaxBatchSize)),
+            ("maxDelayMilliseconds", Literals.Int(batch.MaxDelayMilliseconds)),
+            ("throwOnMissingKey", Literals.Bool(batch.ThrowOnMissingKey)));
+        MethodEmitter.EmitDefinition(
+            writer,
+            "global::Aspects.Batching.BatchDefinition",
+            DefinitionName(model),
+            batch.Policy is null ? [name, settings] : [name, settings, "policy: " + Literals.String(batch.Policy)]);
+    }
 
     private static string ComparerArgument(MethodModel model, BatchModel batch) =>
         batch.ExactKey is null ? string.Empty : ", " + (model.IsStatic ? model.SelfType + "." : string.Empty) + ComparerName(model);
 
     private static string ComparerName(MethodModel model) => GeneratedNames.Member("BatchKeys", model.MemberSuffix);
 
-    private static string PolicyBindingName(MethodModel model) => GeneratedNames.Member("BatchPolicy", model.MemberSuffix);
+    private static string DefinitionName(MethodModel model) => GeneratedNames.Member("Batch", model.MemberSuffix);
 
     private static string BatcherType(BatchModel batch) =>
         "global::Aspects.Batching.MicroBatcher<" + batch.KeyType + ", " + batch.ValueType + ">";

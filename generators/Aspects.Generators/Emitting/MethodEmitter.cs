@@ -107,12 +107,6 @@ internal static class MethodEmitter
         }
 
         // Methods without a policy get none of these, so their code is what it always was.
-        if (model.Batch is { Policy: not null } batchPolicy)
-        {
-            writer.Line();
-            BatchEmitter.EmitPolicyMember(writer, model, batchPolicy);
-        }
-
         if (model.Retry is { Policy: not null } retryPolicy)
         {
             writer.Line();

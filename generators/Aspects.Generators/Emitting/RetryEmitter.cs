@@ -5,9 +5,9 @@ namespace Aspects.Generators.Emitting;
 /// <summary>The pieces of the <c>[Retry]</c> layer: its loop, filter and delay.</summary>
 internal static class RetryEmitter
 {
-    public static string Describe(RetryModel retry)
+    public static string Describe(RetryModel retry, bool wholeBatch = false)
     {
-        var values = "up to " + Literals.Int(retry.MaxAttempts) + " attempts; " + retry.Backoff.ToLowerInvariant() + " backoff from "
+        var values = "up to " + Literals.Int(retry.MaxAttempts) + (wholeBatch ? " attempts of the whole batch; " : " attempts; ") + retry.Backoff.ToLowerInvariant() + " backoff from "
             + Literals.Int(retry.DelayMilliseconds) + " ms, at most " + Literals.Int(retry.MaxDelayMilliseconds) + " ms"
             + (retry.Jitter ? ", with jitter" : string.Empty);
         var handles = "handles "

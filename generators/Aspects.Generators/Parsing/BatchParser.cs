@@ -1,5 +1,6 @@
 using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
+using Aspects.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -19,18 +20,18 @@ internal static class BatchParser
         string coreName,
         List<DiagnosticInfo> diagnostics)
     {
-        var maxBatchSize = reader.Get("MaxBatchSize", 100);
-        var maxDelay = reader.Get("MaxDelayMilliseconds", 2);
-        var throwOnMissingKey = reader.Get("ThrowOnMissingKey", false);
+        var maxBatchSize = reader.Get(BatchingRules.MaxBatchSize, BatchingRules.DefaultMaxBatchSize);
+        var maxDelay = reader.Get(BatchingRules.MaxDelayMilliseconds, BatchingRules.DefaultMaxDelayMilliseconds);
+        var throwOnMissingKey = reader.Get(BatchingRules.ThrowOnMissingKey, BatchingRules.DefaultThrowOnMissingKey);
         var policy = reader.GetPolicy();
-        if (maxBatchSize < 1)
+        if (BatchingRules.CheckMaxBatchSize(maxBatchSize) is { } badSize)
         {
-            reader.Invalid("MaxBatchSize", maxBatchSize, "a batch holds at least 1 key");
+            reader.Invalid(BatchingRules.MaxBatchSize, maxBatchSize, badSize);
         }
 
-        if (maxDelay < 0)
+        if (BatchingRules.CheckMaxDelayMilliseconds(maxDelay) is { } badDelay)
         {
-            reader.Invalid("MaxDelayMilliseconds", maxDelay, "a delay cannot be negative; use 0 to flush on the next turn of the thread pool");
+            reader.Invalid(BatchingRules.MaxDelayMilliseconds, maxDelay, badDelay);
         }
 
         var keys = method.Parameters.Where(p => !SymbolEqualityComparer.Default.Equals(p.Type, known.CancellationToken)).ToList();

@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects;
 
 /// <summary>
@@ -18,19 +20,19 @@ namespace Aspects;
 public sealed class BatchedAttribute : Attribute
 {
     /// <summary>The most distinct keys one batch holds; at least 1. Default 100.</summary>
-    public int MaxBatchSize { get; set; } = 100;
+    public int MaxBatchSize { get; set; } = BatchingRules.DefaultMaxBatchSize;
 
     /// <summary>
     /// How long the first call of a batch waits for company, in milliseconds; at least 0. Default 2.
     /// 0 flushes the batch on the next turn of the thread pool, so only calls made in the same burst join it.
     /// </summary>
-    public int MaxDelayMilliseconds { get; set; } = 2;
+    public int MaxDelayMilliseconds { get; set; } = BatchingRules.DefaultMaxDelayMilliseconds;
 
     /// <summary>
     /// Whether a key missing from the body's result fails its callers with <see cref="KeyNotFoundException"/>.
     /// Default <see langword="false"/>: a missing key yields <see langword="default"/> (<see langword="null"/> for reference types).
     /// </summary>
-    public bool ThrowOnMissingKey { get; set; }
+    public bool ThrowOnMissingKey { get; set; } = BatchingRules.DefaultThrowOnMissingKey;
 
     /// <summary>
     /// The name of a policy (<c>Aspects:Batching:{name}</c> in configuration, or <see cref="AspectRuntimeOptions.Policies"/>)

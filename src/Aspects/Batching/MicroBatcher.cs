@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
+using Aspects.Policies;
 using Aspects.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,14 +13,14 @@ namespace Aspects.Batching;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A batch opens with its first call and is flushed when it holds <see cref="MicroBatcherOptions.MaxBatchSize"/>
-/// distinct keys or <see cref="MicroBatcherOptions.MaxDelay"/> later on the given <see cref="TimeProvider"/>,
+/// A batch opens with its first call and is flushed when it holds <see cref="BatchingSettings.MaxBatchSize"/>
+/// distinct keys or <see cref="BatchingSettings.MaxDelayMilliseconds"/> later on the given <see cref="TimeProvider"/>,
 /// whichever comes first. Keys are compared with the given key comparer (<see cref="EqualityComparer{T}.Default"/>
 /// when none is given); callers of the same key in one batch share one entry of the load's key list. Generated
 /// wrappers pass an <see cref="ExactKeyComparer{TKey, TExact}"/> when the key type's own <c>Equals</c> merges keys the
 /// load can tell apart, so each exact key is loaded once and on its own. Each caller's key is looked up in the load's result:
 /// a missing key yields <see langword="default"/>, or <see cref="KeyNotFoundException"/> with
-/// <see cref="MicroBatcherOptions.ThrowOnMissingKey"/>; when the result's own comparer merges two keys the batcher
+/// <see cref="BatchingSettings.ThrowOnMissingKey"/>; when the result's own comparer merges two keys the batcher
 /// kept apart, both callers get that one entry (the load decided). A load that throws fails exactly the callers of its batch.
 /// </para>
 /// <para>
@@ -30,36 +30,18 @@ namespace Aspects.Batching;
 /// </para>
 /// <para>
 /// No thread waits: callers get a task, flushes run on timers or the thread pool. At most
-/// <see cref="MicroBatcherOptions.MaxConcurrentBatches"/> loads run at once, at most
-/// <see cref="MicroBatcherOptions.MaxQueuedBatches"/> flushed batches wait for a slot, and beyond that calls fail
+/// <see cref="BatchingSettings.MaxConcurrentBatches"/> loads run at once, at most
+/// <see cref="BatchingSettings.MaxQueuedBatches"/> flushed batches wait for a slot, and beyond that calls fail
 /// fast with <see cref="MicroBatcherOverloadedException"/>, so memory stays bounded under overload.
 /// </para>
 /// </remarks>
 /// <typeparam name="TKey">The key of one call.</typeparam>
 /// <typeparam name="TValue">The value of one key.</typeparam>
-public sealed class MicroBatcher<TKey, TValue>
+public sealed partial class MicroBatcher<TKey, TValue>
     where TKey : notnull
 {
-    private static readonly Histogram<int> BatchSize = AspectsTelemetry.Meter.CreateHistogram<int>(
-        "aspects.batch.size", unit: "{key}", description: "Distinct keys per batch load.",
-        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
-
-    private static readonly Histogram<double> BatchDuration = AspectsTelemetry.Meter.CreateHistogram<double>(
-        "aspects.batch.duration", unit: "s", description: "How long batch loads took, from start to result or failure.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TelemetryTags.DurationBuckets });
-
-    private static readonly Counter<long> BatchCalls = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.batch.calls", unit: "{call}", description: "Calls served by batch loads (duplicates included).");
-
-    private static readonly Counter<long> BatchFailures = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.batch.failures", unit: "{batch}", description: "Batch loads that failed.");
-
-    private static readonly Counter<long> BatchRejections = AspectsTelemetry.Meter.CreateCounter<long>(
-        "aspects.batch.rejections", unit: "{call}", description: "Calls rejected because too many batches were queued.");
-
-    private const string SpanNamePrefix = "aspects.batch ";
-    private const string BatchSizeTag = "aspects.batch.size";
-    private const string BatchCallersTag = "aspects.batch.callers";
+    // This file collects calls into batches and flushes them. MicroBatcher.Loading.cs runs loads within their
+    // slots and queue, MicroBatcher.Results.cs hands each caller its outcome, MicroBatcher.Telemetry.cs measures.
 
     // Static so that scheduling a flush allocates no delegate.
     private static readonly TimerCallback OnTimer = static state => ((Batch)state!).Owner.Flush((Batch)state);
@@ -72,17 +54,10 @@ public sealed class MicroBatcher<TKey, TValue>
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly IEqualityComparer<TKey>? _keyComparer;
-    // Not readonly: a batcher following a policy takes new values when a batch opens (FollowPolicy).
-    private int _maxBatchSize;
-    private TimeSpan _maxDelay;
-    private bool _throwOnMissingKey;
-    private int _maxConcurrentBatches;
-    private int _maxQueuedBatches;
-    private Policies.BatchingPolicyBinding? _policy;
-    private AspectRuntime? _policyRuntime;
-    private Policies.BatchingSettings? _policySettings;
-    private readonly KeyValuePair<string, object?> _methodTag;
-    private readonly string _spanName;
+    // Not readonly: a batcher following a definition takes its current settings when a batch opens (Follow).
+    private BatchingSettings _settings;
+    private BatchDefinition? _definition;
+    private AspectRuntime? _runtime;
 
     // Guards _open, _running, _queued and every batch's State, Live and Cts. Held only for bookkeeping:
     // loads, timers, thread-pool hand-offs and task completions all happen outside it.
@@ -95,89 +70,62 @@ public sealed class MicroBatcher<TKey, TValue>
     /// <summary>Creates a batcher that logs nowhere.</summary>
     /// <param name="name">The method's name (<c>Namespace.Type.Method</c>) for telemetry, logs and error messages.</param>
     /// <param name="load">Loads one batch: called once per batch with its distinct keys; may leave keys out of its result.</param>
-    /// <param name="options">The settings, validated and copied here.</param>
-    /// <param name="timeProvider">The clock of <see cref="MicroBatcherOptions.MaxDelay"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
+    /// <param name="settings">The settings.</param>
+    /// <param name="timeProvider">The clock of <see cref="BatchingSettings.MaxDelayMilliseconds"/>.</param>
     public MicroBatcher(
         string name,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        MicroBatcherOptions options,
+        BatchingSettings settings,
         TimeProvider timeProvider)
-        : this(name, load, options, timeProvider, NullLogger.Instance)
+        : this(name, load, settings, timeProvider, NullLogger.Instance)
     {
     }
 
     /// <summary>Creates a batcher that logs failed batches and overload to <paramref name="logger"/>.</summary>
     /// <param name="name">The method's name (<c>Namespace.Type.Method</c>) for telemetry, logs and error messages.</param>
     /// <param name="load">Loads one batch: called once per batch with its distinct keys; may leave keys out of its result.</param>
-    /// <param name="options">The settings, validated and copied here.</param>
-    /// <param name="timeProvider">The clock of <see cref="MicroBatcherOptions.MaxDelay"/>.</param>
+    /// <param name="settings">The settings.</param>
+    /// <param name="timeProvider">The clock of <see cref="BatchingSettings.MaxDelayMilliseconds"/>.</param>
     /// <param name="logger">Where failures and overload are logged.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
     public MicroBatcher(
         string name,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        MicroBatcherOptions options,
+        BatchingSettings settings,
         TimeProvider timeProvider,
         ILogger logger)
-        : this(name, load, options, timeProvider, logger, keyComparer: null)
+        : this(name, load, settings, timeProvider, logger, keyComparer: null)
     {
     }
 
     /// <summary>Creates a batcher that logs failed batches and overload to <paramref name="logger"/> and tells keys apart with <paramref name="keyComparer"/>.</summary>
     /// <param name="name">The method's name (<c>Namespace.Type.Method</c>) for telemetry, logs and error messages.</param>
     /// <param name="load">Loads one batch: called once per batch with its distinct keys; may leave keys out of its result.</param>
-    /// <param name="options">The settings, validated and copied here.</param>
-    /// <param name="timeProvider">The clock of <see cref="MicroBatcherOptions.MaxDelay"/>.</param>
+    /// <param name="settings">The settings.</param>
+    /// <param name="timeProvider">The clock of <see cref="BatchingSettings.MaxDelayMilliseconds"/>.</param>
     /// <param name="logger">Where failures and overload are logged.</param>
     /// <param name="keyComparer">
     /// Tells the keys of a batch apart; <see langword="null"/> (the default) for <see cref="EqualityComparer{T}.Default"/>.
     /// Two calls whose keys it finds equal share one key of the load and its value.
     /// </param>
-    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range; the message names it.</exception>
     public MicroBatcher(
         string name,
         Func<IReadOnlyList<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> load,
-        MicroBatcherOptions options,
+        BatchingSettings settings,
         TimeProvider timeProvider,
         ILogger logger,
         IEqualityComparer<TKey>? keyComparer)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(load);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        if (options.MaxBatchSize < 1)
-        {
-            throw OutOfRange(nameof(MicroBatcherOptions.MaxBatchSize), options.MaxBatchSize, "must be at least 1");
-        }
-
-        if (options.MaxDelay < TimeSpan.Zero || options.MaxDelay > MicroBatcherOptions.MaxDelayLimit)
-        {
-            throw OutOfRange(nameof(MicroBatcherOptions.MaxDelay), options.MaxDelay, $"must be between 0 and {MicroBatcherOptions.MaxDelayLimit}");
-        }
-
-        if (options.MaxConcurrentBatches < 1)
-        {
-            throw OutOfRange(nameof(MicroBatcherOptions.MaxConcurrentBatches), options.MaxConcurrentBatches, "must be at least 1");
-        }
-
-        if (options.MaxQueuedBatches < 1)
-        {
-            throw OutOfRange(nameof(MicroBatcherOptions.MaxQueuedBatches), options.MaxQueuedBatches, "must be at least 1");
-        }
-
         _name = name;
         _load = load;
         _timeProvider = timeProvider;
         _logger = logger;
         _keyComparer = keyComparer;
-        _maxBatchSize = options.MaxBatchSize;
-        _maxDelay = options.MaxDelay;
-        _throwOnMissingKey = options.ThrowOnMissingKey;
-        _maxConcurrentBatches = options.MaxConcurrentBatches;
-        _maxQueuedBatches = options.MaxQueuedBatches;
+        _settings = settings;
         _methodTag = new KeyValuePair<string, object?>(TelemetryTags.Method, name);
         _spanName = SpanNamePrefix + name;
     }
@@ -195,7 +143,7 @@ public sealed class MicroBatcher<TKey, TValue>
     /// </param>
     /// <returns>
     /// The key's value; <see langword="default"/> when the load's result lacks the key (unless
-    /// <see cref="MicroBatcherOptions.ThrowOnMissingKey"/>); faulted with the load's exception when the batch failed;
+    /// <see cref="BatchingSettings.ThrowOnMissingKey"/>); faulted with the load's exception when the batch failed;
     /// faulted with <see cref="MicroBatcherOverloadedException"/> when too many batches are queued.
     /// </returns>
     public Task<TValue> GetAsync(TKey key, CancellationToken cancellationToken)
@@ -222,13 +170,13 @@ public sealed class MicroBatcher<TKey, TValue>
             batch = _open;
             if (batch is null)
             {
-                if (_policy is not null)
+                if (_definition is not null)
                 {
-                    RefreshPolicyLocked();
+                    RefreshSettingsLocked();
                 }
 
                 queued = _queued.Count;
-                if (queued < _maxQueuedBatches)
+                if (queued < _settings.MaxQueuedBatches)
                 {
                     batch = opened = _open = new Batch(this);
                     _overloadLogged = false;
@@ -248,7 +196,7 @@ public sealed class MicroBatcher<TKey, TValue>
                     batch.AddCaller(Activity.Current);
                 }
 
-                if (batch.Keys.Count >= _maxBatchSize)
+                if (batch.Keys.Count >= batch.Settings.MaxBatchSize)
                 {
                     full = batch;
                     fullMayStart = CloseLocked(batch);
@@ -293,47 +241,20 @@ public sealed class MicroBatcher<TKey, TValue>
         return waiter.Task;
     }
 
-    // Called once, right after construction, by AspectRuntime.CreateMicroBatcher for [Batched(Policy = ...)].
-    internal void FollowPolicy(Policies.BatchingPolicyBinding policy, AspectRuntime runtime, Policies.BatchingSettings current)
+    // Called once, right after construction, by AspectRuntime.CreateMicroBatcher for a [Batched] method.
+    internal void Follow(BatchDefinition definition, AspectRuntime runtime)
     {
-        _policy = policy;
-        _policyRuntime = runtime;
-        _policySettings = current;
+        _definition = definition;
+        _runtime = runtime;
     }
 
-    // Under _gate, when a batch opens: batches opened after a policy change use the new settings.
-    private void RefreshPolicyLocked()
-    {
-        var settings = _policy!.Resolve(_policyRuntime!);
-        if (ReferenceEquals(settings, _policySettings))
-        {
-            return;
-        }
-
-        _policySettings = settings;
-        _maxBatchSize = settings.MaxBatchSize;
-        _maxDelay = TimeSpan.FromMilliseconds(settings.MaxDelayMilliseconds);
-        _throwOnMissingKey = settings.ThrowOnMissingKey;
-        _maxConcurrentBatches = settings.MaxConcurrentBatches;
-        _maxQueuedBatches = settings.MaxQueuedBatches;
-    }
-
-    private Task<TValue> Reject(int queued, bool log)
-    {
-        BatchRejections.Add(1, _methodTag);
-        if (log)
-        {
-            MicroBatcherLog.Overloaded(_logger, _name, queued);
-        }
-
-        return Task.FromException<TValue>(new MicroBatcherOverloadedException(
-            $"{_name}: {queued} batches are already waiting for a load slot ({nameof(MicroBatcherOptions)}.{nameof(MicroBatcherOptions.MaxQueuedBatches)}); " +
-            "the backend is slower than the callers, so this call is rejected instead of queued."));
-    }
+    // Under _gate, when a batch opens: batches opened after a policy change use the new settings (without a
+    // policy, or while it is unchanged, the definition returns the same instance).
+    private void RefreshSettingsLocked() => _settings = _definition!.Resolve(_runtime!);
 
     private void ScheduleFlush(Batch batch)
     {
-        if (_maxDelay == TimeSpan.Zero)
+        if (batch.Settings.MaxDelay == TimeSpan.Zero)
         {
             // Next turn of the thread pool: calls made in the same burst (before this work item runs) join the batch.
             ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
@@ -341,7 +262,7 @@ public sealed class MicroBatcher<TKey, TValue>
         }
 
         // Created outside the gate: a time provider may hold its own lock while it runs callbacks that take the gate.
-        var timer = _timeProvider.CreateTimer(OnTimer, batch, _maxDelay, Timeout.InfiniteTimeSpan);
+        var timer = _timeProvider.CreateTimer(OnTimer, batch, batch.Settings.MaxDelay, Timeout.InfiniteTimeSpan);
         bool stillOpen;
         lock (_gate)
         {
@@ -405,215 +326,6 @@ public sealed class MicroBatcher<TKey, TValue>
         }
     }
 
-    // Closes the open batch; returns true when it got a load slot (state Dispatched), false when it was queued.
-    private bool CloseLocked(Batch batch)
-    {
-        if (_open == batch)
-        {
-            _open = null;
-        }
-
-        if (_running < _maxConcurrentBatches)
-        {
-            _running++;
-            batch.State = BatchState.Dispatched;
-            return true;
-        }
-
-        batch.State = BatchState.Queued;
-        _queued.Enqueue(batch);
-        return false;
-    }
-
-    // The batch holds a slot; returns whether to load it. A batch all of whose callers cancelled is skipped and
-    // its slot passed on, so abandoned work never reaches the backend.
-    private bool BeginLocked(Batch batch)
-    {
-        if (batch.Live > 0)
-        {
-            batch.State = BatchState.Running;
-
-            // The load's token can only ever be cancelled when every caller could cancel; otherwise it stays None,
-            // which saves the source.
-            if (batch.CancelableCallers == batch.Callers)
-            {
-                batch.Cts = new CancellationTokenSource();
-            }
-
-            return true;
-        }
-
-        batch.State = BatchState.Completed;
-        var next = ReleaseSlotLocked();
-        if (next is not null)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-        }
-
-        return false;
-    }
-
-    // Gives the slot of a finished batch to the oldest queued one (returned, to be started) or frees it.
-    private Batch? ReleaseSlotLocked()
-    {
-        if (_queued.TryDequeue(out var next))
-        {
-            next.State = BatchState.Dispatched;
-            return next;
-        }
-
-        _running--;
-        return null;
-    }
-
-    private async Task RunAsync(Batch batch)
-    {
-        IReadOnlyDictionary<TKey, TValue>? results = null;
-        Exception? failure = null;
-        var activity = AspectsTelemetry.ActivitySource.HasListeners() ? StartActivity(batch) : null;
-        var started = _timeProvider.GetTimestamp();
-        try
-        {
-            results = await _load(batch.Keys, batch.Cts?.Token ?? CancellationToken.None).ConfigureAwait(false);
-            if (results is null)
-            {
-                failure = new InvalidOperationException($"The batch load of {_name} returned null instead of a dictionary.");
-            }
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-
-        Batch? next;
-        lock (_gate)
-        {
-            batch.State = BatchState.Completed;
-            next = ReleaseSlotLocked();
-        }
-
-        if (next is not null)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-        }
-
-        BatchSize.Record(batch.Keys.Count, _methodTag);
-        BatchCalls.Add(batch.Callers, _methodTag);
-        // A load that stopped because every caller cancelled did what was asked: no failure to count or log.
-        if (failure is not null && !(failure is OperationCanceledException && batch.Cts is { IsCancellationRequested: true }))
-        {
-            var errorType = TelemetryTags.Error(failure);
-            BatchDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, _methodTag, errorType);
-            BatchFailures.Add(1, _methodTag, errorType);
-            MicroBatcherLog.BatchFailed(_logger, failure, _name, batch.Keys.Count, batch.Callers);
-            if (activity is not null)
-            {
-                TelemetryTags.SetError(activity, failure);
-            }
-        }
-        else
-        {
-            BatchDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, _methodTag);
-        }
-
-        // Ended before the callers resume, so their spans never end before the batch's.
-        activity?.Dispose();
-
-        Complete(batch, results, failure);
-    }
-
-    // The batch's span: a child of the caller that opened the batch (so a lone caller sees its load nested under it),
-    // linked to every other caller's span. The load's own spans (a database query) nest under it.
-    private Activity? StartActivity(Batch batch)
-    {
-        if (batch.Opener == default)
-        {
-            // No caller had a span: a root span, not a child of whatever context the timer happened to flow.
-            Activity.Current = null;
-        }
-
-        var activity = AspectsTelemetry.ActivitySource.StartActivity(
-            _spanName, ActivityKind.Internal, batch.Opener, tags: null, links: batch.Links);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag(TelemetryTags.Method, _name);
-            activity.SetTag(BatchSizeTag, batch.Keys.Count);
-            activity.SetTag(BatchCallersTag, batch.Callers);
-        }
-
-        return activity;
-    }
-
-    private void Complete(Batch batch, IReadOnlyDictionary<TKey, TValue>? results, Exception? failure)
-    {
-        foreach (var (key, head) in batch.Waiters)
-        {
-            var found = false;
-            TValue value = default!;
-            Exception? error = failure;
-            if (error is null)
-            {
-                // The result may use another comparer than ours, so each key is looked up in it, never enumerated.
-                found = results!.TryGetValue(key, out value!);
-                if (!found && batch.ThrowOnMissingKey)
-                {
-                    error = new KeyNotFoundException($"The batch load of {_name} returned no value for the key '{key}'.");
-                }
-            }
-
-            for (var waiter = head; waiter is not null; waiter = waiter.Next)
-            {
-                if (error is not null)
-                {
-                    waiter.TrySetException(error);
-                }
-                else
-                {
-                    waiter.TrySetResult(found ? value : default!);
-                }
-
-                waiter.Registration.Unregister();
-            }
-        }
-    }
-
-    private void OnCanceled(Waiter waiter, CancellationToken token)
-    {
-        if (!waiter.TrySetCanceled(token))
-        {
-            return;
-        }
-
-        CancellationTokenSource? cancel = null;
-        lock (_gate)
-        {
-            var batch = waiter.Batch!;
-            batch.Live--;
-            if (batch.Live == 0 && batch.State == BatchState.Running)
-            {
-                cancel = batch.Cts;
-            }
-        }
-
-        if (cancel is not null)
-        {
-            try
-            {
-                // Not disposed after the load either: a source without a timer holds nothing to release, and
-                // never disposing it makes this Cancel safe against a load that just finished.
-                cancel.Cancel();
-            }
-            catch (AggregateException e)
-            {
-                // Callbacks the load registered must not throw into the cancelling caller's thread.
-                MicroBatcherLog.CancelCallbackFailed(_logger, e, _name);
-            }
-        }
-    }
-
-    private static ArgumentOutOfRangeException OutOfRange(string setting, object value, string rule) =>
-        new($"{nameof(MicroBatcherOptions)}.{setting}", value, $"{nameof(MicroBatcherOptions)}.{setting} {rule}.");
-
     private enum BatchState
     {
         Open,
@@ -628,7 +340,7 @@ public sealed class MicroBatcher<TKey, TValue>
         public readonly MicroBatcher<TKey, TValue> Owner = owner;
 
         // Taken when the batch opens, so a policy reload never changes a batch already collecting keys.
-        public readonly bool ThrowOnMissingKey = owner._throwOnMissingKey;
+        public readonly BatchingSettings Settings = owner._settings;
 
         // The distinct keys in arrival order (what the load gets) and, per key, the callers as a linked list.
         public readonly List<TKey> Keys = [];

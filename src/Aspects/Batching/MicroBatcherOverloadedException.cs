@@ -1,7 +1,7 @@
 namespace Aspects.Batching;
 
 /// <summary>
-/// Thrown by <see cref="MicroBatcher{TKey, TValue}.GetAsync"/> when <see cref="MicroBatcherOptions.MaxQueuedBatches"/>
+/// Thrown by <see cref="MicroBatcher{TKey, TValue}.GetAsync"/> when <see cref="Policies.BatchingSettings.MaxQueuedBatches"/>
 /// flushed batches are already waiting for a load slot: the backend is slower than the callers, and queueing
 /// more would only grow memory and latency. Shed load or raise the limits.
 /// </summary>

@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects.Policies;
 
 /// <summary>A named policy of <c>[Batched]</c> methods; an unset value keeps the attribute's (or the batcher's default).</summary>
@@ -12,18 +14,18 @@ public sealed class BatchingPolicy
     /// <summary>Whether a key missing from the body's result fails its callers (see <see cref="BatchedAttribute.ThrowOnMissingKey"/>).</summary>
     public bool? ThrowOnMissingKey { get; set; }
 
-    /// <summary>The most batch loads running at once; at least 1 (see <see cref="Batching.MicroBatcherOptions.MaxConcurrentBatches"/>).</summary>
+    /// <summary>The most batch loads running at once; at least 1 (see <see cref="BatchingSettings.MaxConcurrentBatches"/>).</summary>
     public int? MaxConcurrentBatches { get; set; }
 
-    /// <summary>The most flushed batches waiting for a load slot; at least 1 (see <see cref="Batching.MicroBatcherOptions.MaxQueuedBatches"/>).</summary>
+    /// <summary>The most flushed batches waiting for a load slot; at least 1 (see <see cref="BatchingSettings.MaxQueuedBatches"/>).</summary>
     public int? MaxQueuedBatches { get; set; }
 
     internal void Validate(string path, List<string> errors)
     {
-        PolicyRules.AtLeast(errors, path, nameof(MaxBatchSize), MaxBatchSize, 1, "a batch holds at least 1 key");
-        PolicyRules.AtLeast(errors, path, nameof(MaxDelayMilliseconds), MaxDelayMilliseconds, 0, "a delay cannot be negative; use 0 to flush on the next turn of the thread pool");
-        PolicyRules.AtLeast(errors, path, nameof(MaxConcurrentBatches), MaxConcurrentBatches, 1, "at least one load must be able to run");
-        PolicyRules.AtLeast(errors, path, nameof(MaxQueuedBatches), MaxQueuedBatches, 1, "at least one batch must be able to wait");
+        PolicyRules.Check(errors, path, BatchingRules.MaxBatchSize, MaxBatchSize, MaxBatchSize is { } size ? BatchingRules.CheckMaxBatchSize(size) : null);
+        PolicyRules.Check(errors, path, BatchingRules.MaxDelayMilliseconds, MaxDelayMilliseconds, MaxDelayMilliseconds is { } delay ? BatchingRules.CheckMaxDelayMilliseconds(delay) : null);
+        PolicyRules.Check(errors, path, BatchingRules.MaxConcurrentBatches, MaxConcurrentBatches, MaxConcurrentBatches is { } loads ? BatchingRules.CheckMaxConcurrentBatches(loads) : null);
+        PolicyRules.Check(errors, path, BatchingRules.MaxQueuedBatches, MaxQueuedBatches, MaxQueuedBatches is { } queued ? BatchingRules.CheckMaxQueuedBatches(queued) : null);
     }
 
     internal BatchingPolicy Copy() => new()

@@ -1,4 +1,5 @@
 using Aspects.Batching;
+using Aspects.Policies;
 using BenchmarkDotNet.Attributes;
 
 namespace Aspects.Benchmarks.Batching;
@@ -22,7 +23,7 @@ public class MicroBatcherBenchmarks
         _batcher = new MicroBatcher<int, int>(
             "Benchmarks.Stock.Get",
             LoadAsync,
-            new MicroBatcherOptions { MaxBatchSize = 100, MaxDelay = TimeSpan.FromSeconds(10) },
+            new BatchingSettings(maxBatchSize: 100, maxDelayMilliseconds: 10_000),
             TimeProvider.System);
 
     [Benchmark(Baseline = true, Description = "one load per key (1,000 loads)")]

@@ -14,9 +14,8 @@ namespace Pricing
             if (__batcher is null)
             {
                 var __created = aspects.CreateMicroBatcher<decimal, string>(
-                    "Pricing.PriceService.FormatAsync",
-                    this.__aspectsLoadBatch_FormatAsync,
-                    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = 100, MaxDelay = global::System.TimeSpan.FromMilliseconds(5), ThrowOnMissingKey = false }, __aspectsBatchKeys_FormatAsync);
+                    __aspectsBatch_FormatAsync,
+                    this.__aspectsLoadBatch_FormatAsync, __aspectsBatchKeys_FormatAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref this.__aspectsBatcher_FormatAsync, __created, null) ?? __created;
             }
 
@@ -25,6 +24,11 @@ namespace Pricing
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private global::Aspects.Batching.MicroBatcher<decimal, string>? __aspectsBatcher_FormatAsync;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_FormatAsync = new(
+            "Pricing.PriceService.FormatAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 100, maxDelayMilliseconds: 5, throwOnMissingKey: false));
 
         // Keys of a batch are told apart as the body can tell them apart (a decimal's scale, the sign of a zero,
         // a DateTime's kind), not by decimal.Equals.

@@ -14,9 +14,8 @@ namespace Pricing
             if (__batcher is null)
             {
                 var __created = aspects.CreateMicroBatcher<global::Pricing.Offer, int>(
-                    "Pricing.PriceService.OfferAsync",
-                    this.__aspectsLoadBatch_OfferAsync,
-                    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = 100, MaxDelay = global::System.TimeSpan.FromMilliseconds(2), ThrowOnMissingKey = false }, __aspectsBatchKeys_OfferAsync);
+                    __aspectsBatch_OfferAsync,
+                    this.__aspectsLoadBatch_OfferAsync, __aspectsBatchKeys_OfferAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref this.__aspectsBatcher_OfferAsync, __created, null) ?? __created;
             }
 
@@ -25,6 +24,11 @@ namespace Pricing
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private global::Aspects.Batching.MicroBatcher<global::Pricing.Offer, int>? __aspectsBatcher_OfferAsync;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_OfferAsync = new(
+            "Pricing.PriceService.OfferAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 100, maxDelayMilliseconds: 2, throwOnMissingKey: false));
 
         // Keys of a batch are told apart as the body can tell them apart (a decimal's scale, the sign of a zero,
         // a DateTime's kind), not by Pricing.Offer.Equals.

@@ -14,9 +14,8 @@ namespace Pricing
             if (__batcher is null)
             {
                 var __created = global::Aspects.AspectRuntime.Default.CreateMicroBatcher<global::Pricing.Quote, int>(
-                    "Pricing.PriceService.QuoteAsync",
-                    __aspectsLoadBatch_QuoteAsync,
-                    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = 100, MaxDelay = global::System.TimeSpan.FromMilliseconds(2), ThrowOnMissingKey = false }, global::Pricing.PriceService.__aspectsBatchKeys_QuoteAsync);
+                    __aspectsBatch_QuoteAsync,
+                    __aspectsLoadBatch_QuoteAsync, global::Pricing.PriceService.__aspectsBatchKeys_QuoteAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref global::Pricing.PriceService.__aspectsBatcher_QuoteAsync, __created, null) ?? __created;
             }
 
@@ -25,6 +24,11 @@ namespace Pricing
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static global::Aspects.Batching.MicroBatcher<global::Pricing.Quote, int>? __aspectsBatcher_QuoteAsync;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_QuoteAsync = new(
+            "Pricing.PriceService.QuoteAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 100, maxDelayMilliseconds: 2, throwOnMissingKey: false));
 
         // Keys of a batch are told apart as the body can tell them apart (a decimal's scale, the sign of a zero,
         // a DateTime's kind), not by Pricing.Quote.Equals.

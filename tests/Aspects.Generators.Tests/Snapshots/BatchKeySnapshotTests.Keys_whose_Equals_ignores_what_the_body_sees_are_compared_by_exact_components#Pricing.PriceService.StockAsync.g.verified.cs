@@ -14,9 +14,8 @@ namespace Pricing
             if (__batcher is null)
             {
                 var __created = aspects.CreateMicroBatcher<(int Id, string Sku), int>(
-                    "Pricing.PriceService.StockAsync",
-                    this.__aspectsLoadBatch_StockAsync,
-                    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = 100, MaxDelay = global::System.TimeSpan.FromMilliseconds(2), ThrowOnMissingKey = false });
+                    __aspectsBatch_StockAsync,
+                    this.__aspectsLoadBatch_StockAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref this.__aspectsBatcher_StockAsync, __created, null) ?? __created;
             }
 
@@ -25,6 +24,11 @@ namespace Pricing
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private global::Aspects.Batching.MicroBatcher<(int Id, string Sku), int>? __aspectsBatcher_StockAsync;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_StockAsync = new(
+            "Pricing.PriceService.StockAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 100, maxDelayMilliseconds: 2, throwOnMissingKey: false));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<(int Id, string Sku), int>> __aspectsLoadBatch_StockAsync(global::System.Collections.Generic.IReadOnlyList<(int Id, string Sku)> keys, global::System.Threading.CancellationToken cancellationToken)

@@ -14,9 +14,8 @@ namespace Inventory
             if (__batcher is null)
             {
                 var __created = global::Aspects.AspectRuntime.Default.CreateMicroBatcher<global::System.Guid, string>(
-                    "Inventory.StockService.GetNameAsync",
-                    __aspectsLoadBatch_GetNameAsync,
-                    new global::Aspects.Batching.MicroBatcherOptions { MaxBatchSize = 100, MaxDelay = global::System.TimeSpan.FromMilliseconds(2), ThrowOnMissingKey = true });
+                    __aspectsBatch_GetNameAsync,
+                    __aspectsLoadBatch_GetNameAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref global::Inventory.StockService.__aspectsBatcher_GetNameAsync, __created, null) ?? __created;
             }
 
@@ -25,6 +24,11 @@ namespace Inventory
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static global::Aspects.Batching.MicroBatcher<global::System.Guid, string>? __aspectsBatcher_GetNameAsync;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_GetNameAsync = new(
+            "Inventory.StockService.GetNameAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 100, maxDelayMilliseconds: 2, throwOnMissingKey: true));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<global::System.Guid, string>> __aspectsLoadBatch_GetNameAsync(global::System.Collections.Generic.IReadOnlyList<global::System.Guid> keys, global::System.Threading.CancellationToken cancellationToken)

@@ -14,9 +14,8 @@ namespace Inventory
             if (__batcher is null)
             {
                 var __created = aspects.CreateMicroBatcher<int, int>(
-                    "Inventory.StockService.GetStockAsync",
-                    this.__aspectsLoadBatch_GetStockAsync,
-                    __aspectsBatchPolicy_GetStockAsync);
+                    __aspectsBatch_GetStockAsync,
+                    this.__aspectsLoadBatch_GetStockAsync);
                 __batcher = global::System.Threading.Interlocked.CompareExchange(ref this.__aspectsBatcher_GetStockAsync, __created, null) ?? __created;
             }
 
@@ -25,6 +24,12 @@ namespace Inventory
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private global::Aspects.Batching.MicroBatcher<int, int>? __aspectsBatcher_GetStockAsync;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Batching.BatchDefinition __aspectsBatch_GetStockAsync = new(
+            "Inventory.StockService.GetStockAsync",
+            new global::Aspects.Policies.BatchingSettings(maxBatchSize: 256, maxDelayMilliseconds: 5, throwOnMissingKey: false),
+            policy: "stock");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<int, int>> __aspectsLoadBatch_GetStockAsync(global::System.Collections.Generic.IReadOnlyList<int> keys, global::System.Threading.CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Aspects.Batching;
+using Aspects.Policies;
 using Aspects.Telemetry;
 using Aspects.Tests.Infrastructure;
 
@@ -17,19 +18,24 @@ public sealed class MicroBatcherTests
     private readonly RecordingTimeProvider _clock = new();
     private readonly RecordingBatchLoad<int, string> _load = new();
 
-    private MicroBatcher<int, string> Batcher(Action<MicroBatcherOptions>? configure = null, string name = "Shop.Catalog.GetName")
-    {
-        var options = new MicroBatcherOptions { MaxBatchSize = 3, MaxDelay = TimeSpan.FromMilliseconds(5) };
-        configure?.Invoke(options);
-        return new MicroBatcher<int, string>(name, _load.LoadAsync, options, _clock);
-    }
+    // An hour in milliseconds: a delay that never passes, so only full batches flush.
+    private const int Hour = 3_600_000;
+
+    private MicroBatcher<int, string> Batcher(
+        int maxBatchSize = 3,
+        int maxDelayMilliseconds = 5,
+        bool throwOnMissingKey = false,
+        int maxConcurrentBatches = 16,
+        int maxQueuedBatches = 1024,
+        string name = "Shop.Catalog.GetName") =>
+        new(name, _load.LoadAsync, new BatchingSettings(maxBatchSize, maxDelayMilliseconds, throwOnMissingKey, maxConcurrentBatches, maxQueuedBatches), _clock);
 
     private static string Name(int key) => "product " + key;
 
     [Fact]
     public async Task Batch_reaching_MaxBatchSize_is_loaded_at_once_without_waiting_for_the_delay()
     {
-        var batcher = Batcher(o => o.MaxDelay = TimeSpan.FromHours(1));
+        var batcher = Batcher(maxDelayMilliseconds: Hour);
 
         var calls = new[] { batcher.GetAsync(1, default), batcher.GetAsync(2, default), batcher.GetAsync(3, default) };
         var load = await _load.NextAsync("the full batch");
@@ -77,7 +83,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Zero_delay_flushes_on_the_thread_pool_without_a_timer_or_the_clock_moving()
     {
-        var batcher = Batcher(o => o.MaxDelay = TimeSpan.Zero);
+        var batcher = Batcher(maxDelayMilliseconds: 0);
 
         var calls = new[] { batcher.GetAsync(1, default), batcher.GetAsync(2, default) };
         var loadedKeys = new List<int>();
@@ -97,7 +103,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Duplicate_keys_in_one_batch_are_loaded_once_and_every_caller_gets_the_value()
     {
-        var batcher = Batcher(o => o.MaxBatchSize = 10);
+        var batcher = Batcher(maxBatchSize: 10);
 
         var calls = new[] { batcher.GetAsync(7, default), batcher.GetAsync(8, default), batcher.GetAsync(7, default), batcher.GetAsync(7, default) };
         _clock.Advance(TimeSpan.FromMilliseconds(5));
@@ -111,7 +117,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Duplicates_do_not_count_towards_MaxBatchSize()
     {
-        var batcher = Batcher(o => o.MaxDelay = TimeSpan.FromHours(1));
+        var batcher = Batcher(maxDelayMilliseconds: Hour);
 
         var calls = new[] { batcher.GetAsync(1, default), batcher.GetAsync(1, default), batcher.GetAsync(2, default), batcher.GetAsync(1, default), batcher.GetAsync(3, default) };
         var load = await _load.NextAsync("the batch of three distinct keys");
@@ -138,7 +144,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Key_missing_from_the_result_throws_KeyNotFoundException_when_asked_to()
     {
-        var batcher = Batcher(o => o.ThrowOnMissingKey = true);
+        var batcher = Batcher(throwOnMissingKey: true);
 
         var present = batcher.GetAsync(1, default);
         var missing = batcher.GetAsync(2, default);
@@ -154,7 +160,7 @@ public sealed class MicroBatcherTests
     public async Task Each_key_is_looked_up_in_the_result_so_the_result_comparer_applies()
     {
         var load = new RecordingBatchLoad<string, int>();
-        var batcher = new MicroBatcher<string, int>("Shop.Catalog.GetStock", load.LoadAsync, new MicroBatcherOptions(), _clock);
+        var batcher = new MicroBatcher<string, int>("Shop.Catalog.GetStock", load.LoadAsync, new BatchingSettings(), _clock);
 
         var call = batcher.GetAsync("sku-1", default);
         _clock.Advance(TimeSpan.FromMilliseconds(2));
@@ -167,7 +173,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Failing_batch_fails_exactly_its_own_callers()
     {
-        var batcher = Batcher(o => (o.MaxBatchSize, o.MaxDelay) = (2, TimeSpan.FromHours(1)));
+        var batcher = Batcher(maxBatchSize: 2, maxDelayMilliseconds: Hour);
 
         var failing = new[] { batcher.GetAsync(1, default), batcher.GetAsync(2, default) };
         var failingLoad = await _load.NextAsync("the batch that fails");
@@ -195,7 +201,7 @@ public sealed class MicroBatcherTests
             (keys, _) => Interlocked.Increment(ref loads) == 1
                 ? throw new InvalidOperationException("bad query")
                 : Task.FromResult<IReadOnlyDictionary<int, int>>(keys.ToDictionary(k => k, k => k * 10)),
-            new MicroBatcherOptions { MaxBatchSize = 1, MaxConcurrentBatches = 1 },
+            new BatchingSettings(maxBatchSize: 1, maxConcurrentBatches: 1),
             _clock);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.GetAsync(1, default).WaitAsync(Bound));
@@ -209,7 +215,7 @@ public sealed class MicroBatcherTests
         var batcher = new MicroBatcher<int, int>(
             "Shop.Catalog.GetStock",
             static (_, _) => Task.FromResult<IReadOnlyDictionary<int, int>>(null!),
-            new MicroBatcherOptions { MaxBatchSize = 1 },
+            new BatchingSettings(maxBatchSize: 1),
             _clock);
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.GetAsync(1, default).WaitAsync(Bound));
@@ -283,7 +289,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Batch_whose_callers_all_cancelled_before_the_flush_is_not_loaded_and_frees_its_slot()
     {
-        var batcher = Batcher(o => (o.MaxConcurrentBatches, o.MaxQueuedBatches) = (1, 1));
+        var batcher = Batcher(maxConcurrentBatches: 1, maxQueuedBatches: 1);
         using var cancellation = new CancellationTokenSource();
 
         var abandoned = batcher.GetAsync(1, cancellation.Token);
@@ -327,7 +333,7 @@ public sealed class MicroBatcherTests
                 await Task.Yield();
                 return keys.ToDictionary(k => k, k => k * 2);
             },
-            new MicroBatcherOptions { MaxBatchSize = 10, MaxDelay = TimeSpan.FromHours(1), MaxConcurrentBatches = 4 },
+            new BatchingSettings(maxBatchSize: 10, maxDelayMilliseconds: Hour, maxConcurrentBatches: 4),
             _clock);
 
         // Every key is distinct and the delay never passes, so only full batches can flush: exactly callers / 10 loads.
@@ -353,7 +359,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Loads_beyond_MaxConcurrentBatches_wait_for_a_slot()
     {
-        var batcher = Batcher(o => (o.MaxBatchSize, o.MaxConcurrentBatches) = (1, 2));
+        var batcher = Batcher(maxBatchSize: 1, maxConcurrentBatches: 2);
 
         var calls = new[] { batcher.GetAsync(1, default), batcher.GetAsync(2, default), batcher.GetAsync(3, default) };
         var first = await _load.NextAsync("the first load");
@@ -370,7 +376,7 @@ public sealed class MicroBatcherTests
     [Fact]
     public async Task Calls_beyond_the_queue_bound_fail_fast_with_MicroBatcherOverloadedException_until_a_slot_frees()
     {
-        var batcher = Batcher(o => (o.MaxBatchSize, o.MaxConcurrentBatches, o.MaxQueuedBatches) = (1, 1, 2));
+        var batcher = Batcher(maxBatchSize: 1, maxConcurrentBatches: 1, maxQueuedBatches: 2);
 
         var running = batcher.GetAsync(1, default);
         var queued = new[] { batcher.GetAsync(2, default), batcher.GetAsync(3, default) };
@@ -436,7 +442,7 @@ public sealed class MicroBatcherTests
     public async Task Runtime_creates_batchers_on_its_own_clock()
     {
         var runtime = new AspectRuntime(new AspectRuntimeOptions { TimeProvider = _clock });
-        var batcher = runtime.CreateMicroBatcher<int, string>("Shop.Catalog.GetName", _load.LoadAsync, new MicroBatcherOptions());
+        var batcher = runtime.CreateMicroBatcher<int, string>("Shop.Catalog.GetName", _load.LoadAsync, new BatchingSettings());
 
         var call = batcher.GetAsync(1, default);
         _clock.Advance(TimeSpan.FromMilliseconds(2));

@@ -168,7 +168,7 @@ public partial class InstrumentTests : GeneratedWrapperTests
         var load = new TaskCompletionSource<IReadOnlyDictionary<int, int>>();
         var batcher = new Aspects.Batching.MicroBatcher<int, int>(
             method, (_, _) => load.Task,
-            new Aspects.Batching.MicroBatcherOptions { MaxBatchSize = 1, MaxConcurrentBatches = 1, MaxQueuedBatches = 1 }, Clock);
+            new Aspects.Policies.BatchingSettings(maxBatchSize: 1, maxConcurrentBatches: 1, maxQueuedBatches: 1), Clock);
 
         var running = batcher.GetAsync(1, CancellationToken.None);
         var queued = batcher.GetAsync(2, CancellationToken.None);
