@@ -47,9 +47,9 @@ public class GeneratedMemberClashTests
     {
         var names = GeneratedMemberNames(GeneratorHarness.Run(EveryKindOfMember).ShouldCompileCleanly());
 
-        // Every kind: the inner method, cache definition and key builder, batcher and loader, the policy bindings, Invalidate.
+        // Every kind: the inner method, cache definition and key builder, batcher and loader, the retry definition, the policy bindings, Invalidate.
         foreach (var prefix in new[] { "__aspectsInner_", "__aspectsCache_", "__aspectsCacheKey_", "__aspectsBatcher_", "__aspectsLoadBatch_",
-            "__aspectsBatchPolicy_", "__aspectsRetryPolicy_", "__aspectsRateLimitPolicy_", "InvalidateGetAsync", "InvalidateFind" })
+            "__aspectsBatchPolicy_", "__aspectsRetry_", "__aspectsRateLimitPolicy_", "InvalidateGetAsync", "InvalidateFind" })
         {
             Assert.Contains(names, name => name.StartsWith(prefix, StringComparison.Ordinal));
         }

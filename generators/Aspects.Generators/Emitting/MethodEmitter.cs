@@ -113,10 +113,10 @@ internal static class MethodEmitter
             BatchEmitter.EmitPolicyMember(writer, model, batchPolicy);
         }
 
-        if (model.Retry is { Policy: not null } retryPolicy)
+        if (model.Retry is { } retryMembers)
         {
             writer.Line();
-            RetryEmitter.EmitPolicyMember(writer, model, retryPolicy);
+            RetryEmitter.EmitMembers(writer, model, retryMembers);
         }
 
         if (model.RateLimit is { } rateLimit)

@@ -4,7 +4,7 @@ namespace Aspects.Generators.Model;
 /// <param name="MaxAttempts">Total attempts.</param>
 /// <param name="DelayMilliseconds">Base delay.</param>
 /// <param name="MaxDelayMilliseconds">Cap of one delay.</param>
-/// <param name="Backoff">The <c>RetryBackoff</c> member name.</param>
+/// <param name="Backoff">The <c>RetryBackoff</c> value: an index into <see cref="Aspects.Rules.RetryRules.BackoffNames"/>.</param>
 /// <param name="Jitter">Whether delays are randomized.</param>
 /// <param name="Handle">Fully qualified exception types; empty means the transient ones.</param>
 /// <param name="Policy">The named policy that overrides the values at run time, or <see langword="null"/>.</param>
@@ -12,7 +12,7 @@ internal sealed record RetryModel(
     int MaxAttempts,
     int DelayMilliseconds,
     int MaxDelayMilliseconds,
-    string Backoff,
+    int Backoff,
     bool Jitter,
     EquatableArray<string> Handle,
     string? Policy = null);
