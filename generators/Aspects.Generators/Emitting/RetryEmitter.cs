@@ -21,7 +21,7 @@ internal static class RetryEmitter
             + Literals.Int(retry.DelayMilliseconds) + " ms, at most " + Literals.Int(retry.MaxDelayMilliseconds) + " ms"
             + (retry.Jitter ? ", with jitter" : string.Empty);
         var handles = "handles "
-            + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Replace("global::", string.Empty))))
+            + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Name)))
             + ".";
         return retry.Policy is null
             ? "// [Retry] " + values + "; " + handles
@@ -109,7 +109,7 @@ internal static class RetryEmitter
 
         conditions.Add(retry.Handle.IsEmpty
             ? runtime + ".IsTransient(__exception)"
-            : "__exception is " + string.Join(" or ", retry.Handle));
+            : "__exception is " + string.Join(" or ", retry.Handle.Select(h => h.Type)));
         return string.Join(" && ", conditions);
     }
 }

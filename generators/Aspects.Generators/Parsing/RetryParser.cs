@@ -8,6 +8,10 @@ namespace Aspects.Generators.Parsing;
 /// <summary>Reads and validates a <c>[Retry]</c> attribute.</summary>
 internal static class RetryParser
 {
+    // The generated code's names without global::, for the comment above the loop.
+    private static readonly SymbolDisplayFormat Described =
+        SymbolFormats.FullyQualified.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
     public static RetryModel? Parse(AttributeReader reader, KnownTypes known)
     {
         var maxAttempts = reader.Get(RetryRules.MaxAttempts, RetryRules.DefaultMaxAttempts);
@@ -17,7 +21,7 @@ internal static class RetryParser
         var jitter = reader.Get(RetryRules.Jitter, RetryRules.DefaultJitter);
         var policy = reader.GetPolicy();
 
-        var handle = new List<string>();
+        var handle = new List<HandledException>();
         foreach (var element in reader.GetArray("Handle"))
         {
             if (element.Value is not ITypeSymbol type)
@@ -31,7 +35,7 @@ internal static class RetryParser
                 continue;
             }
 
-            handle.Add(type.Qualified());
+            handle.Add(new HandledException(type.Qualified(), type.ToDisplayString(Described)));
         }
 
         Check(reader, RetryRules.MaxAttempts, maxAttempts, RetryRules.CheckMaxAttempts(maxAttempts));
