@@ -279,7 +279,7 @@ public class DiagnosticTests
     [InlineData("MaxAttempts = 0", "at least 1")]
     [InlineData("DelayMilliseconds = -1", "cannot be negative")]
     [InlineData("DelayMilliseconds = 500, MaxDelayMilliseconds = 100", "at least DelayMilliseconds (500)")]
-    [InlineData("Backoff = (RetryBackoff)7", "RetryBackoff.Constant")]
+    [InlineData("Backoff = (RetryBackoff)7", "use Constant, Linear or Exponential")]
     public void ASP0007_invalid_retry_values_point_at_the_argument(string arguments, string why)
     {
         var diagnostic = Single($$"""

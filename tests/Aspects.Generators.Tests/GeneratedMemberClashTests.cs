@@ -47,9 +47,9 @@ public class GeneratedMemberClashTests
     {
         var names = GeneratedMemberNames(GeneratorHarness.Run(EveryKindOfMember).ShouldCompileCleanly());
 
-        // Every kind: the inner method, cache definition and key builder, batcher, batch definition and loader, the policy bindings, Invalidate.
+        // Every kind: the inner method, cache definition and key builder, batcher and loader, the batch, retry and rate-limit definitions, Invalidate.
         foreach (var prefix in new[] { "__aspectsInner_", "__aspectsCache_", "__aspectsCacheKey_", "__aspectsBatcher_", "__aspectsLoadBatch_",
-            "__aspectsBatch_", "__aspectsRetryPolicy_", "__aspectsRateLimit_", "InvalidateGetAsync", "InvalidateFind" })
+            "__aspectsBatch_", "__aspectsRetry_", "__aspectsRateLimit_", "InvalidateGetAsync", "InvalidateFind" })
         {
             Assert.Contains(names, name => name.StartsWith(prefix, StringComparison.Ordinal));
         }

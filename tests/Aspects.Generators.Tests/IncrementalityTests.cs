@@ -85,7 +85,7 @@ public class IncrementalityTests
         var models = result.TrackedSteps[TrackingNames.Models].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
         Assert.Equal(1, models.Count(r => r == IncrementalStepRunReason.Modified));
         Assert.Equal(1, models.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
-        Assert.Contains("__attempt < 5", result.GeneratedSources.Single(s => s.HintName.Contains("GetStockAsync")).SourceText.ToString());
+        Assert.Contains("maxAttempts: 5,", result.GeneratedSources.Single(s => s.HintName.Contains("GetStockAsync")).SourceText.ToString());
     }
 
     // The parser caches what the methods of one type share (display names, the runtime expression, body

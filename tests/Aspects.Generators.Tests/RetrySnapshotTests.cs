@@ -138,4 +138,34 @@ public class RetrySnapshotTests
 
         Snapshot.Verify(run);
     }
+
+    [Fact]
+    public void A_nested_generic_handled_type_is_tested_by_its_qualified_name_and_described_without_global()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Threading.Tasks;
+            using Aspects;
+
+            namespace Shop;
+
+            public static class Outer
+            {
+                public sealed class Failed<T> : Exception;
+            }
+
+            public static partial class Client
+            {
+                [Retry(Handle = [typeof(Outer.Failed<int>), typeof(Outer.Failed<Outer.Failed<string>>)])]
+                public static partial Task SendAsync();
+
+                private static Task SendCoreAsync() => Task.CompletedTask;
+            }
+            """).ShouldCompileCleanly();
+
+        var generated = Assert.Single(run.Sources).SourceText.ToString();
+
+        Assert.Contains("handles Shop.Outer.Failed<int>, Shop.Outer.Failed<Shop.Outer.Failed<string>>.", generated);
+        Assert.Contains("__exception is global::Shop.Outer.Failed<int> or global::Shop.Outer.Failed<global::Shop.Outer.Failed<string>>)", generated);
+    }
 }

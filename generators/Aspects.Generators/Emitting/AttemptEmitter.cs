@@ -38,7 +38,7 @@ internal static class AttemptEmitter
         var runtime = model.RuntimeExpression;
         if (model.Retry is not null)
         {
-            RetryEmitter.OpenLoop(writer, model, runtime);
+            RetryEmitter.OpenLoop(writer, model, runtime, isAsync: false);
         }
 
         if (model.RateLimit is { } rateLimit)

@@ -12,18 +12,6 @@ internal static class MethodEmitter
         "[global::System.CodeDom.Compiler.GeneratedCode(\"Aspects.Generators\", \"" + ThisAssembly.Version + "\")]";
 
     /// <summary>
-    /// The static field that binds a method to its named policy (<c>Policy = "..."</c>): the policy name and
-    /// the attribute's values, which the binding uses until the runtime's policy says otherwise.
-    /// </summary>
-    public static void EmitPolicyBinding(SourceWriter writer, string bindingType, string fieldName, string policy, string defaults)
-    {
-        writer.Line(GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Aspects.Policies." + bindingType + " " + fieldName + " = new(");
-        writer.Line("    " + Literals.String(policy) + ",");
-        writer.Line("    " + defaults + ");");
-    }
-
-    /// <summary>
     /// The one static field that holds an aspect's settings for a method (<c>private static readonly {type} {field} = new(...)</c>),
     /// one constructor argument per line.
     /// </summary>
@@ -106,11 +94,10 @@ internal static class MethodEmitter
             BatchEmitter.EmitMembers(writer, model, batchMembers);
         }
 
-        // Methods without a policy get none of these, so their code is what it always was.
-        if (model.Retry is { Policy: not null } retryPolicy)
+        if (model.Retry is { } retryMembers)
         {
             writer.Line();
-            RetryEmitter.EmitPolicyMember(writer, model, retryPolicy);
+            RetryEmitter.EmitMembers(writer, model, retryMembers);
         }
 
         if (model.RateLimit is { } rateLimit)

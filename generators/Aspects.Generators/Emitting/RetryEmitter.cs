@@ -1,44 +1,77 @@
 using Aspects.Generators.Model;
+using Aspects.Rules;
 
 namespace Aspects.Generators.Emitting;
 
-/// <summary>The pieces of the <c>[Retry]</c> layer: its loop, filter and delay.</summary>
+/// <summary>
+/// The pieces of the <c>[Retry]</c> layer: its settings field (a <c>RetryDefinition</c>), loop, filter and delay. The
+/// loop reads its settings through the field whether or not the method names a policy.
+/// </summary>
 internal static class RetryEmitter
 {
+    private const string Settings = "__retry";
+
+    /// <summary>The comment above the layer, e.g. <c>// [Retry] up to 3 attempts; exponential backoff from 200 ms, …</c>.</summary>
+    /// <param name="retry">The settings.</param>
+    /// <param name="wholeBatch">Whether the attempts are of a whole batch (<c>[Batched]</c>'s loader) rather than of one call.</param>
     public static string Describe(RetryModel retry, bool wholeBatch = false)
     {
-        var values = "up to " + Literals.Int(retry.MaxAttempts) + (wholeBatch ? " attempts of the whole batch; " : " attempts; ") + retry.Backoff.ToLowerInvariant() + " backoff from "
+        var values = "up to " + Literals.Int(retry.MaxAttempts) + (wholeBatch ? " attempts of the whole batch; " : " attempts; ")
+            + RetryRules.BackoffNames[retry.Backoff].ToLowerInvariant() + " backoff from "
             + Literals.Int(retry.DelayMilliseconds) + " ms, at most " + Literals.Int(retry.MaxDelayMilliseconds) + " ms"
             + (retry.Jitter ? ", with jitter" : string.Empty);
         var handles = "handles "
-            + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Replace("global::", string.Empty))))
+            + (retry.Handle.IsEmpty ? "transient exceptions" : string.Join(", ", retry.Handle.Select(h => h.Name)))
             + ".";
         return retry.Policy is null
             ? "// [Retry] " + values + "; " + handles
             : "// [Retry] policy \"" + retry.Policy + "\" (defaults: " + values + "); " + handles;
     }
 
-    /// <summary>Opens the attempt loop; the caller writes one attempt, then calls <see cref="CloseLoop"/>.</summary>
-    public static void OpenLoop(SourceWriter writer, MethodModel model, string runtime)
+    /// <summary>
+    /// The method's <c>RetryDefinition</c> field: the attribute's values as <c>RetrySettings</c> with named arguments,
+    /// and the policy name when there is one.
+    /// </summary>
+    public static void EmitMembers(SourceWriter writer, MethodModel model, RetryModel retry)
     {
-        if (model.Retry?.Policy is not null)
+        var settings = Literals.New(
+            "global::Aspects.Policies.RetrySettings",
+            ("maxAttempts", Literals.Int(retry.MaxAttempts)),
+            ("delayMilliseconds", Literals.Int(retry.DelayMilliseconds)),
+            ("maxDelayMilliseconds", Literals.Int(retry.MaxDelayMilliseconds)),
+            ("backoff", Literals.Enum("RetryBackoff", RetryRules.BackoffNames[retry.Backoff])),
+            ("jitter", Literals.Bool(retry.Jitter)));
+        if (retry.Policy is null)
         {
-            // The policy's current values, read once per call that needs a retry.
-            writer.Line("var __retry = " + BindingName(model) + ".Resolve(" + runtime + ");");
+            MethodEmitter.EmitDefinition(writer, "global::Aspects.Retrying.RetryDefinition", DefinitionName(model), settings);
         }
+        else
+        {
+            MethodEmitter.EmitDefinition(writer, "global::Aspects.Retrying.RetryDefinition", DefinitionName(model), settings, "policy: " + Literals.String(retry.Policy));
+        }
+    }
 
+    /// <summary>
+    /// Opens the attempt loop of an asynchronous helper (off the fast path, so the settings are resolved here, once per
+    /// call that gets this far); the caller writes one attempt, then calls <see cref="CloseLoop"/>.
+    /// </summary>
+    public static void OpenLoop(SourceWriter writer, MethodModel model, string runtime) =>
+        OpenLoop(writer, model, runtime, isAsync: true);
+
+    /// <summary>
+    /// Opens the attempt loop. An asynchronous helper resolves the settings first; a synchronous loop, whose first
+    /// attempt is the fast path, resolves them when an attempt fails, so a call that succeeds at once does no more
+    /// than it would without them.
+    /// </summary>
+    public static void OpenLoop(SourceWriter writer, MethodModel model, string runtime, bool isAsync)
+    {
+        writer.Line(isAsync
+            ? "var " + Settings + " = " + Resolve(model, runtime) + ";"
+            : "global::Aspects.Policies.RetrySettings? " + Settings + " = null;");
         writer.Line("var __jitterState = 0d;");
         writer.Open("for (var __attempt = 1; ; __attempt++)");
         writer.Open("try");
     }
-
-    /// <summary>The static field binding a method with <c>[Retry(Policy = ...)]</c> to its policy.</summary>
-    public static void EmitPolicyMember(SourceWriter writer, MethodModel model, RetryModel retry) =>
-        MethodEmitter.EmitPolicyBinding(writer, "RetryPolicyBinding", BindingName(model), retry.Policy!,
-            "new global::Aspects.Policies.RetrySettings(" + Literals.Int(retry.MaxAttempts) + ", " + Literals.Int(retry.DelayMilliseconds) + ", "
-            + Literals.Int(retry.MaxDelayMilliseconds) + ", global::Aspects.RetryBackoff." + retry.Backoff + ", " + Literals.Bool(retry.Jitter) + ")");
-
-    private static string BindingName(MethodModel model) => GeneratedNames.Member("RetryPolicy", model.MemberSuffix);
 
     /// <summary>
     /// Closes the attempt loop: a handled failure waits on the runtime clock, then the loop tries again. The loop observes
@@ -48,24 +81,30 @@ internal static class RetryEmitter
     {
         token ??= model.CancellationToken;
         writer.Close();
-        writer.Open("catch (global::System.Exception __exception) when (" + Filter(retry, runtime, token) + ")");
+        writer.Open("catch (global::System.Exception __exception) when (" + Filter(model, retry, runtime, token, isAsync) + ")");
         writer.Line("global::Aspects.Retrying.RetryTelemetry.Retrying(" + Literals.String(model.FullName) + ", __exception, __attempt);");
         if (resetLine is not null)
         {
             writer.Line(resetLine);
         }
 
+        var delay = Settings + ".NextDelay(__attempt, ref __jitterState, " + runtime + ".Random)";
         writer.Line(isAsync
-            ? "await " + runtime + ".DelayAsync(" + NextDelay(runtime, retry) + ", " + Literals.Token(token) + ").ConfigureAwait(false);"
-            : runtime + ".Delay(" + NextDelay(runtime, retry) + ", " + Literals.Token(token) + ");");
+            ? "await " + runtime + ".DelayAsync(" + delay + ", " + Literals.Token(token) + ").ConfigureAwait(false);"
+            : runtime + ".Delay(" + delay + ", " + Literals.Token(token) + ");");
         writer.Close();
         writer.Close();
     }
 
+    private static string DefinitionName(MethodModel model) => GeneratedNames.Member("Retry", model.MemberSuffix);
+
+    private static string Resolve(MethodModel model, string runtime) => DefinitionName(model) + ".Resolve(" + runtime + ")";
+
     /// <summary>Retry while attempts remain, the caller has not cancelled, and the exception is handled.</summary>
-    private static string Filter(RetryModel retry, string runtime, string? token)
+    private static string Filter(MethodModel model, RetryModel retry, string runtime, string? token, bool isAsync)
     {
-        var conditions = new List<string> { "__attempt < " + (retry.Policy is null ? Literals.Int(retry.MaxAttempts) : "__retry.MaxAttempts") };
+        var settings = isAsync ? Settings : "(" + Settings + " ??= " + Resolve(model, runtime) + ")";
+        var conditions = new List<string> { "__attempt < " + settings + ".MaxAttempts" };
         if (token is not null)
         {
             conditions.Add("!" + token + ".IsCancellationRequested");
@@ -73,14 +112,7 @@ internal static class RetryEmitter
 
         conditions.Add(retry.Handle.IsEmpty
             ? runtime + ".IsTransient(__exception)"
-            : "__exception is " + string.Join(" or ", retry.Handle));
+            : "__exception is " + string.Join(" or ", retry.Handle.Select(h => h.Type)));
         return string.Join(" && ", conditions);
     }
-
-    private static string NextDelay(string runtime, RetryModel retry) => retry.Policy is not null
-        ? "__retry.NextDelay(__attempt, ref __jitterState, " + runtime + ".Random)"
-        : "global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff." + retry.Backoff + ", __attempt, "
-        + Literals.Int(retry.DelayMilliseconds) + ", " + Literals.Int(retry.MaxDelayMilliseconds) + ", "
-        + Literals.Bool(retry.Jitter) + ", ref __jitterState, " + runtime + ".Random)";
-
 }

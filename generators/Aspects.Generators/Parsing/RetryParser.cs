@@ -1,5 +1,6 @@
 using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
+using Aspects.Rules;
 using Microsoft.CodeAnalysis;
 
 namespace Aspects.Generators.Parsing;
@@ -7,18 +8,20 @@ namespace Aspects.Generators.Parsing;
 /// <summary>Reads and validates a <c>[Retry]</c> attribute.</summary>
 internal static class RetryParser
 {
-    private static readonly string[] BackoffNames = ["Constant", "Linear", "Exponential"];
+    // The generated code's names without global::, for the comment above the loop.
+    private static readonly SymbolDisplayFormat Described =
+        SymbolFormats.FullyQualified.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 
     public static RetryModel? Parse(AttributeReader reader, KnownTypes known)
     {
-        var maxAttempts = reader.Get("MaxAttempts", 3);
-        var delay = reader.Get("DelayMilliseconds", 200);
-        var maxDelay = reader.Get("MaxDelayMilliseconds", 30_000);
-        var backoff = reader.Get("Backoff", 2);
-        var jitter = reader.Get("Jitter", true);
+        var maxAttempts = reader.Get(RetryRules.MaxAttempts, RetryRules.DefaultMaxAttempts);
+        var delay = reader.Get(RetryRules.DelayMilliseconds, RetryRules.DefaultDelayMilliseconds);
+        var maxDelay = reader.Get(RetryRules.MaxDelayMilliseconds, RetryRules.DefaultMaxDelayMilliseconds);
+        var backoff = reader.Get(RetryRules.Backoff, RetryRules.DefaultBackoff);
+        var jitter = reader.Get(RetryRules.Jitter, RetryRules.DefaultJitter);
         var policy = reader.GetPolicy();
 
-        var handle = new List<string>();
+        var handle = new List<HandledException>();
         foreach (var element in reader.GetArray("Handle"))
         {
             if (element.Value is not ITypeSymbol type)
@@ -32,32 +35,25 @@ internal static class RetryParser
                 continue;
             }
 
-            handle.Add(type.Qualified());
+            handle.Add(new HandledException(type.Qualified(), type.ToDisplayString(Described)));
         }
 
-        if (maxAttempts < 1)
-        {
-            reader.Invalid("MaxAttempts", maxAttempts, "it counts every attempt including the first, so it must be at least 1");
-        }
-
-        if (delay < 0)
-        {
-            reader.Invalid("DelayMilliseconds", delay, "a delay cannot be negative; use 0 to retry at once");
-        }
-
-        if (maxDelay < delay)
-        {
-            reader.Invalid("MaxDelayMilliseconds", maxDelay, "it caps every delay, so it must be at least DelayMilliseconds (" + delay + ")");
-        }
-
-        if (backoff < 0 || backoff >= BackoffNames.Length)
-        {
-            reader.Invalid("Backoff", backoff, "use RetryBackoff.Constant, RetryBackoff.Linear or RetryBackoff.Exponential");
-        }
+        Check(reader, RetryRules.MaxAttempts, maxAttempts, RetryRules.CheckMaxAttempts(maxAttempts));
+        Check(reader, RetryRules.DelayMilliseconds, delay, RetryRules.CheckDelayMilliseconds(delay));
+        Check(reader, RetryRules.MaxDelayMilliseconds, maxDelay, RetryRules.CheckMaxDelayMilliseconds(maxDelay, delay));
+        Check(reader, RetryRules.Backoff, backoff, RetryRules.CheckBackoff(backoff));
 
         return reader.HasErrors
             ? null
-            : new RetryModel(maxAttempts, delay, maxDelay, BackoffNames[backoff], jitter, handle.Distinct().ToEquatableArray(), policy);
+            : new RetryModel(maxAttempts, delay, maxDelay, backoff, jitter, handle.Distinct().ToEquatableArray(), policy);
+    }
+
+    private static void Check(AttributeReader reader, string name, int value, string? why)
+    {
+        if (why is not null)
+        {
+            reader.Invalid(name, value, why);
+        }
     }
 
     private static bool DerivesFrom(ITypeSymbol type, INamedTypeSymbol? baseType)

@@ -38,7 +38,7 @@ internal static class PolicyConfigurationReader
         IntSetting<RetryPolicy>(nameof(RetryPolicy.DelayMilliseconds), static (p, v) => p.DelayMilliseconds = v),
         IntSetting<RetryPolicy>(nameof(RetryPolicy.MaxDelayMilliseconds), static (p, v) => p.MaxDelayMilliseconds = v),
         ChoiceSetting<RetryPolicy, RetryBackoff>(
-            nameof(RetryPolicy.Backoff), static (p, v) => p.Backoff = v, "is not a backoff; use Constant, Linear or Exponential",
+            nameof(RetryPolicy.Backoff), static (p, v) => p.Backoff = v, "is not a backoff; use " + Rules.RetryRules.BackoffChoices,
             (nameof(RetryBackoff.Constant), RetryBackoff.Constant), (nameof(RetryBackoff.Linear), RetryBackoff.Linear),
             (nameof(RetryBackoff.Exponential), RetryBackoff.Exponential)),
         BoolSetting<RetryPolicy>(nameof(RetryPolicy.Jitter), static (p, v) => p.Jitter = v),

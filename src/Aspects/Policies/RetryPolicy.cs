@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects.Policies;
 
 /// <summary>
@@ -23,18 +25,12 @@ public sealed class RetryPolicy
 
     internal void Validate(string path, List<string> errors)
     {
-        PolicyRules.AtLeast(errors, path, nameof(MaxAttempts), MaxAttempts, 1, "it counts every attempt including the first");
-        PolicyRules.AtLeast(errors, path, nameof(DelayMilliseconds), DelayMilliseconds, 0, "a delay cannot be negative; use 0 to retry at once");
-        PolicyRules.AtLeast(errors, path, nameof(MaxDelayMilliseconds), MaxDelayMilliseconds, 0, "a delay cannot be negative");
-        if (MaxDelayMilliseconds is { } max && DelayMilliseconds is { } delay && max >= 0 && delay > max)
-        {
-            errors.Add(PolicyRules.Message(path, nameof(MaxDelayMilliseconds), max, $"it caps every delay, so it must be at least DelayMilliseconds ({delay})"));
-        }
-
-        if (Backoff is { } backoff && backoff is not (RetryBackoff.Constant or RetryBackoff.Linear or RetryBackoff.Exponential))
-        {
-            errors.Add(PolicyRules.Message(path, nameof(Backoff), backoff, "use Constant, Linear or Exponential"));
-        }
+        PolicyRules.Check(errors, path, RetryRules.MaxAttempts, MaxAttempts, MaxAttempts is { } attempts ? RetryRules.CheckMaxAttempts(attempts) : null);
+        PolicyRules.Check(errors, path, RetryRules.DelayMilliseconds, DelayMilliseconds, DelayMilliseconds is { } delay ? RetryRules.CheckDelayMilliseconds(delay) : null);
+        PolicyRules.Check(
+            errors, path, RetryRules.MaxDelayMilliseconds, MaxDelayMilliseconds,
+            MaxDelayMilliseconds is { } max ? RetryRules.CheckMaxDelayMilliseconds(max, DelayMilliseconds is >= 0 ? DelayMilliseconds : null) : null);
+        PolicyRules.Check(errors, path, RetryRules.Backoff, Backoff, Backoff is { } backoff ? RetryRules.CheckBackoff((int)backoff) : null);
     }
 
     internal RetryPolicy Copy() => new()

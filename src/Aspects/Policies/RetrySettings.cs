@@ -1,22 +1,33 @@
 using Aspects.Retrying;
+using Aspects.Rules;
 
 namespace Aspects.Policies;
 
 /// <summary>The effective settings of a <c>[Retry]</c> method: its attribute merged with its policy. Immutable.</summary>
 public sealed class RetrySettings
 {
-    /// <summary>Creates validated settings.</summary>
-    /// <param name="maxAttempts">Total attempts; at least 1.</param>
-    /// <param name="delayMilliseconds">Base delay; at least 0.</param>
-    /// <param name="maxDelayMilliseconds">Cap of one delay; at least 0.</param>
-    /// <param name="backoff">How delays grow.</param>
-    /// <param name="jitter">Whether delays are randomized.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
-    public RetrySettings(int maxAttempts, int delayMilliseconds, int maxDelayMilliseconds, RetryBackoff backoff, bool jitter)
+    /// <summary>Creates validated settings; a value left out takes <see cref="RetryAttribute"/>'s default.</summary>
+    /// <param name="maxAttempts">Total attempts, the first one included; at least 1. Default 3.</param>
+    /// <param name="delayMilliseconds">Base delay before the first retry; at least 0. Default 200.</param>
+    /// <param name="maxDelayMilliseconds">
+    /// Cap of any single delay; at least 0. Default 30000. A cap below <paramref name="delayMilliseconds"/> (a policy that
+    /// overrides only one of the two) caps every delay.
+    /// </param>
+    /// <param name="backoff">How delays grow; a defined member. Default <see cref="RetryBackoff.Exponential"/>.</param>
+    /// <param name="jitter">Whether delays are randomized. Default <see langword="true"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the setting and says why.</exception>
+    public RetrySettings(
+        int maxAttempts = RetryRules.DefaultMaxAttempts,
+        int delayMilliseconds = RetryRules.DefaultDelayMilliseconds,
+        int maxDelayMilliseconds = RetryRules.DefaultMaxDelayMilliseconds,
+        RetryBackoff backoff = (RetryBackoff)RetryRules.DefaultBackoff,
+        bool jitter = RetryRules.DefaultJitter)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(delayMilliseconds);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxDelayMilliseconds);
+        PolicyRules.ThrowIfInvalid(RetryRules.CheckMaxAttempts(maxAttempts), nameof(maxAttempts), RetryRules.MaxAttempts, maxAttempts);
+        PolicyRules.ThrowIfInvalid(RetryRules.CheckDelayMilliseconds(delayMilliseconds), nameof(delayMilliseconds), RetryRules.DelayMilliseconds, delayMilliseconds);
+        PolicyRules.ThrowIfInvalid(
+            RetryRules.CheckMaxDelayMilliseconds(maxDelayMilliseconds, delayMilliseconds: null), nameof(maxDelayMilliseconds), RetryRules.MaxDelayMilliseconds, maxDelayMilliseconds);
+        PolicyRules.ThrowIfInvalid(RetryRules.CheckBackoff((int)backoff), nameof(backoff), RetryRules.Backoff, backoff);
         MaxAttempts = maxAttempts;
         DelayMilliseconds = delayMilliseconds;
         MaxDelayMilliseconds = maxDelayMilliseconds;

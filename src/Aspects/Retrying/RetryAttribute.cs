@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects;
 
 /// <summary>
@@ -14,22 +16,22 @@ namespace Aspects;
 public sealed class RetryAttribute : Attribute
 {
     /// <summary>Total number of attempts, the first one included; at least 1. Default 3.</summary>
-    public int MaxAttempts { get; set; } = 3;
+    public int MaxAttempts { get; set; } = RetryRules.DefaultMaxAttempts;
 
     /// <summary>Base delay before the first retry, in milliseconds; at least 0. Default 200.</summary>
-    public int DelayMilliseconds { get; set; } = 200;
+    public int DelayMilliseconds { get; set; } = RetryRules.DefaultDelayMilliseconds;
 
     /// <summary>Upper bound of any single delay, in milliseconds; at least <see cref="DelayMilliseconds"/>. Default 30000.</summary>
-    public int MaxDelayMilliseconds { get; set; } = 30_000;
+    public int MaxDelayMilliseconds { get; set; } = RetryRules.DefaultMaxDelayMilliseconds;
 
     /// <summary>How the delay grows from one retry to the next. Default <see cref="RetryBackoff.Exponential"/>.</summary>
-    public RetryBackoff Backoff { get; set; } = RetryBackoff.Exponential;
+    public RetryBackoff Backoff { get; set; } = (RetryBackoff)RetryRules.DefaultBackoff;
 
     /// <summary>
     /// Whether delays are randomized so that many clients do not retry in lockstep. Exponential
     /// backoff uses decorrelated jitter (as Polly v8 does); constant and linear add up to 50%. Default <see langword="true"/>.
     /// </summary>
-    public bool Jitter { get; set; } = true;
+    public bool Jitter { get; set; } = RetryRules.DefaultJitter;
 
     /// <summary>
     /// Exception types that trigger a retry (derived types included). Empty — the default — means the

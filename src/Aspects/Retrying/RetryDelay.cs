@@ -1,6 +1,6 @@
 namespace Aspects.Retrying;
 
-/// <summary>Computes the wait before a retry; called by generated <c>[Retry]</c> wrappers.</summary>
+/// <summary>Computes the wait before a retry; generated <c>[Retry]</c> wrappers call it through <see cref="Policies.RetrySettings.NextDelay"/>.</summary>
 public static class RetryDelay
 {
     // Constant and linear jitter add up to this share of the delay.

@@ -61,7 +61,7 @@ public class ScaleIncrementalityTests
         var emitted = Assert.Single(changed);
         Assert.Equal(IncrementalStepRunReason.Modified, emitted.Reason);
         var source = Assert.Single(result.GeneratedSources, s => s.HintName == $"Synthetic.Area{file % 20}.Service{file}.GetAsync.g.cs");
-        Assert.Contains("__attempt < 7", source.SourceText.ToString());
+        Assert.Contains("maxAttempts: 7,", source.SourceText.ToString());
     }
 
     private static CSharpCompilation Replace(CSharpCompilation compilation, string path, string text)

@@ -35,6 +35,7 @@ namespace Inventory
         {
             // [Retry] up to 3 attempts of the whole batch; exponential backoff from 200 ms, at most 30000 ms, with jitter; handles transient exceptions.
             var __runtime = aspects;
+            var __retry = __aspectsRetry_GetStockAsync.Resolve(__runtime);
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -42,12 +43,16 @@ namespace Inventory
                 {
                     return await this.GetStockCoreAsync(keys, cancellationToken).ConfigureAwait(false);
                 }
-                catch (global::System.Exception __exception) when (__attempt < 3 && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
+                catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Inventory.StockService.GetStockAsync", __exception, __attempt);
-                    await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
+                    await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_GetStockAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
     }
 }

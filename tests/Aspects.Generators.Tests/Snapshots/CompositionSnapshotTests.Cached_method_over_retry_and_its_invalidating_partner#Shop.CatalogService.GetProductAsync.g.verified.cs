@@ -49,6 +49,7 @@ namespace Shop
 
             static async global::System.Threading.Tasks.Task<global::Shop.Product?> __RetryAsync(global::Shop.CatalogService __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task<global::Shop.Product?>? __pending, int id, global::Shop.Region region, string? locale, global::System.DateTime? asOf, string traceId, global::System.Threading.CancellationToken ct)
             {
+                var __retry = __aspectsRetry_GetProductAsync.Resolve(__runtime);
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
@@ -56,11 +57,11 @@ namespace Shop
                     {
                         return await (__pending ?? __self.GetProductCoreAsync(id, region, locale, asOf, traceId, ct)).ConfigureAwait(false);
                     }
-                    catch (global::System.Exception __exception) when (__attempt < 3 && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
+                    catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
                     {
                         global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.CatalogService.GetProductAsync", __exception, __attempt);
                         __pending = null;
-                        await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
+                        await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }
                 }
             }
@@ -101,5 +102,9 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         public global::System.Threading.Tasks.ValueTask InvalidateGetProductAsync(int id, global::Shop.Region region, string? locale, global::System.DateTime? asOf, global::System.Threading.CancellationToken cancellationToken = default) =>
             aspects.Cache.Region<(int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?), global::Shop.Product?>(__aspectsCache_GetProductAsync).InvalidateAsync((id, region, locale, (global::Aspects.Caching.ExactDateTime?)asOf), __aspectsCacheKey_GetProductAsync, cancellationToken);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_GetProductAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
     }
 }

@@ -11,6 +11,7 @@ namespace Pricing
         {
             // [Retry] up to 2 attempts; exponential backoff from 0 ms, at most 30000 ms, with jitter; handles transient exceptions.
             // [RateLimited] bucket "Pricing.PricingClient.GetPrice": 5 permits/s, burst 5, local; rejects at once when empty. Every attempt pays a permit.
+            global::Aspects.Policies.RetrySettings? __retry = null;
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -19,13 +20,17 @@ namespace Pricing
                     __aspectsRateLimit_GetPrice.Acquire(__aspectsRateLimit_GetPrice.Limiter(this._aspects), this._aspects, global::System.Threading.CancellationToken.None);
                     return this.GetPriceCore(sku);
                 }
-                catch (global::System.Exception __exception) when (__attempt < 2 && this._aspects.IsTransient(__exception))
+                catch (global::System.Exception __exception) when (__attempt < (__retry ??= __aspectsRetry_GetPrice.Resolve(this._aspects)).MaxAttempts && this._aspects.IsTransient(__exception))
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Pricing.PricingClient.GetPrice", __exception, __attempt);
-                    this._aspects.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 0, 30000, true, ref __jitterState, this._aspects.Random), global::System.Threading.CancellationToken.None);
+                    this._aspects.Delay(__retry.NextDelay(__attempt, ref __jitterState, this._aspects.Random), global::System.Threading.CancellationToken.None);
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_GetPrice = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 2, delayMilliseconds: 0, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPrice = new(

@@ -29,6 +29,7 @@ namespace Reports
         private decimal __aspectsInner_Total(string account, global::System.DateTime day)
         {
             // [Retry] up to 3 attempts; exponential backoff from 0 ms, at most 30000 ms, with jitter; handles transient exceptions.
+            global::Aspects.Policies.RetrySettings? __retry = null;
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -36,10 +37,10 @@ namespace Reports
                 {
                     return this.TotalCore(account, day);
                 }
-                catch (global::System.Exception __exception) when (__attempt < 3 && aspects.IsTransient(__exception))
+                catch (global::System.Exception __exception) when (__attempt < (__retry ??= __aspectsRetry_Total.Resolve(aspects)).MaxAttempts && aspects.IsTransient(__exception))
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Reports.Renderer.Total", __exception, __attempt);
-                    aspects.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 0, 30000, true, ref __jitterState, aspects.Random), global::System.Threading.CancellationToken.None);
+                    aspects.Delay(__retry.NextDelay(__attempt, ref __jitterState, aspects.Random), global::System.Threading.CancellationToken.None);
                 }
             }
         }
@@ -70,5 +71,9 @@ namespace Reports
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         public global::System.Threading.Tasks.ValueTask InvalidateTotal(string account, global::System.DateTime day, global::System.Threading.CancellationToken cancellationToken = default) =>
             aspects.Cache.Region<(string, global::Aspects.Caching.ExactDateTime), decimal>(__aspectsCache_Total).InvalidateAsync((account, (global::Aspects.Caching.ExactDateTime)day), __aspectsCacheKey_Total, cancellationToken);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_Total = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 0, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
     }
 }

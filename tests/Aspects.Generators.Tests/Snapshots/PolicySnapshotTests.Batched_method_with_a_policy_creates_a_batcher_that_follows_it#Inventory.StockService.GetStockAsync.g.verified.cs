@@ -41,11 +41,6 @@ namespace Inventory
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.BatchingPolicyBinding __aspectsBatchPolicy_GetStockAsync = new(
-            "stock",
-            new global::Aspects.Policies.BatchingSettings(256, 5, false));
-
-        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetStockAsync = new(
             "Inventory.StockService.GetStockAsync",
             new global::Aspects.Policies.RateLimitSettings(permitsPerSecond: 10d, burst: 0, mode: global::Aspects.RateLimitMode.Wait, maxWaitMilliseconds: 30000),

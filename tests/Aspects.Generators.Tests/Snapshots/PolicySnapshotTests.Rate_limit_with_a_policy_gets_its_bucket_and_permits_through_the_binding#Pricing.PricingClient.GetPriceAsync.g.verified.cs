@@ -41,7 +41,7 @@ namespace Pricing
 
             static async global::System.Threading.Tasks.ValueTask<decimal> __RetryAsync(global::Pricing.PricingClient __self, global::Aspects.AspectRuntime __runtime, global::Aspects.RateLimiting.AspectRateLimiter __limiter, global::System.Threading.Tasks.ValueTask __permit, global::System.Threading.Tasks.ValueTask<decimal>? __pending, string sku, global::System.Threading.CancellationToken ct)
             {
-                var __retry = __aspectsRetryPolicy_GetPriceAsync.Resolve(__runtime);
+                var __retry = __aspectsRetry_GetPriceAsync.Resolve(__runtime);
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
@@ -65,9 +65,9 @@ namespace Pricing
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RetryPolicyBinding __aspectsRetryPolicy_GetPriceAsync = new(
-            "pricing",
-            new global::Aspects.Policies.RetrySettings(4, 200, 30000, global::Aspects.RetryBackoff.Exponential, true));
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_GetPriceAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 4, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true),
+            policy: "pricing");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetPriceAsync = new(

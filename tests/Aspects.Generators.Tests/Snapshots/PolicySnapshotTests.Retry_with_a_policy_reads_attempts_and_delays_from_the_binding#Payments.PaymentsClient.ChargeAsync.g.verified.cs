@@ -30,7 +30,7 @@ namespace Payments
 
             static async global::System.Threading.Tasks.Task<int> __RetryAsync(global::Payments.PaymentsClient __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task<int>? __pending, int amount, global::System.Threading.CancellationToken ct)
             {
-                var __retry = __aspectsRetryPolicy_ChargeAsync.Resolve(__runtime);
+                var __retry = __aspectsRetry_ChargeAsync.Resolve(__runtime);
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
@@ -49,8 +49,8 @@ namespace Payments
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RetryPolicyBinding __aspectsRetryPolicy_ChargeAsync = new(
-            "payments",
-            new global::Aspects.Policies.RetrySettings(3, 100, 30000, global::Aspects.RetryBackoff.Exponential, true));
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_ChargeAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 100, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true),
+            policy: "payments");
     }
 }

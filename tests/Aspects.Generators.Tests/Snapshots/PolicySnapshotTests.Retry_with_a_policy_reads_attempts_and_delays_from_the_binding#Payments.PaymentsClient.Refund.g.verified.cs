@@ -10,7 +10,7 @@ namespace Payments
         public partial int Refund(int amount)
         {
             // [Retry] policy "payments" (defaults: up to 2 attempts; constant backoff from 0 ms, at most 30000 ms); handles System.TimeoutException.
-            var __retry = __aspectsRetryPolicy_Refund.Resolve(aspects);
+            global::Aspects.Policies.RetrySettings? __retry = null;
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -18,7 +18,7 @@ namespace Payments
                 {
                     return this.RefundCore(amount);
                 }
-                catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && __exception is global::System.TimeoutException)
+                catch (global::System.Exception __exception) when (__attempt < (__retry ??= __aspectsRetry_Refund.Resolve(aspects)).MaxAttempts && __exception is global::System.TimeoutException)
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Payments.PaymentsClient.Refund", __exception, __attempt);
                     aspects.Delay(__retry.NextDelay(__attempt, ref __jitterState, aspects.Random), global::System.Threading.CancellationToken.None);
@@ -27,8 +27,8 @@ namespace Payments
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
-        private static readonly global::Aspects.Policies.RetryPolicyBinding __aspectsRetryPolicy_Refund = new(
-            "payments",
-            new global::Aspects.Policies.RetrySettings(2, 0, 30000, global::Aspects.RetryBackoff.Constant, false));
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_Refund = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 2, delayMilliseconds: 0, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Constant, jitter: false),
+            policy: "payments");
     }
 }

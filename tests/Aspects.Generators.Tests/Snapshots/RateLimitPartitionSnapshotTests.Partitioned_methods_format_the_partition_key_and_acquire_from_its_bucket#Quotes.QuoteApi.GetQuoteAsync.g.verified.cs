@@ -41,6 +41,7 @@ namespace Quotes
 
             static async global::System.Threading.Tasks.Task<decimal> __RetryAsync(global::Quotes.QuoteApi __self, global::Aspects.AspectRuntime __runtime, global::Aspects.RateLimiting.RateLimitPartitions __limiter, global::System.Threading.Tasks.ValueTask __permit, global::System.Threading.Tasks.Task<decimal>? __pending, string sku, string? client, global::System.Threading.CancellationToken ct)
             {
+                var __retry = __aspectsRetry_GetQuoteAsync.Resolve(__runtime);
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
@@ -53,15 +54,19 @@ namespace Quotes
 
                         return await (__pending ?? __self.GetQuoteCoreAsync(sku, client, ct)).ConfigureAwait(false);
                     }
-                    catch (global::System.Exception __exception) when (__attempt < 3 && !ct.IsCancellationRequested && __exception is global::System.Net.Http.HttpRequestException)
+                    catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !ct.IsCancellationRequested && __exception is global::System.Net.Http.HttpRequestException)
                     {
                         global::Aspects.Retrying.RetryTelemetry.Retrying("Quotes.QuoteApi.GetQuoteAsync", __exception, __attempt);
                         __pending = null;
-                        await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
+                        await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_GetQuoteAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static readonly global::Aspects.RateLimiting.RateLimitDefinition __aspectsRateLimit_GetQuoteAsync = new(

@@ -10,6 +10,7 @@ namespace Files
         public partial string ReadAll(string path)
         {
             // [Retry] up to 3 attempts; exponential backoff from 10 ms, at most 30000 ms, with jitter; handles System.IO.IOException.
+            global::Aspects.Policies.RetrySettings? __retry = null;
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -17,12 +18,16 @@ namespace Files
                 {
                     return this.ReadAllCore(path);
                 }
-                catch (global::System.Exception __exception) when (__attempt < 3 && __exception is global::System.IO.IOException)
+                catch (global::System.Exception __exception) when (__attempt < (__retry ??= __aspectsRetry_ReadAll.Resolve(global::Aspects.AspectRuntime.Default)).MaxAttempts && __exception is global::System.IO.IOException)
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Files.Reader.ReadAll", __exception, __attempt);
-                    global::Aspects.AspectRuntime.Default.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 10, 30000, true, ref __jitterState, global::Aspects.AspectRuntime.Default.Random), global::System.Threading.CancellationToken.None);
+                    global::Aspects.AspectRuntime.Default.Delay(__retry.NextDelay(__attempt, ref __jitterState, global::Aspects.AspectRuntime.Default.Random), global::System.Threading.CancellationToken.None);
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_ReadAll = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 10, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
     }
 }

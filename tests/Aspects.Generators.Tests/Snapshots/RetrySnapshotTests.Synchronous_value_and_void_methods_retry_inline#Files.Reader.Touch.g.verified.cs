@@ -10,6 +10,7 @@ namespace Files
         partial void Touch(string path)
         {
             // [Retry] up to 3 attempts; exponential backoff from 200 ms, at most 30000 ms, with jitter; handles transient exceptions.
+            global::Aspects.Policies.RetrySettings? __retry = null;
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -18,12 +19,16 @@ namespace Files
                     this.TouchCore(path);
                     return;
                 }
-                catch (global::System.Exception __exception) when (__attempt < 3 && global::Aspects.AspectRuntime.Default.IsTransient(__exception))
+                catch (global::System.Exception __exception) when (__attempt < (__retry ??= __aspectsRetry_Touch.Resolve(global::Aspects.AspectRuntime.Default)).MaxAttempts && global::Aspects.AspectRuntime.Default.IsTransient(__exception))
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Files.Reader.Touch", __exception, __attempt);
-                    global::Aspects.AspectRuntime.Default.Delay(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, global::Aspects.AspectRuntime.Default.Random), global::System.Threading.CancellationToken.None);
+                    global::Aspects.AspectRuntime.Default.Delay(__retry.NextDelay(__attempt, ref __jitterState, global::Aspects.AspectRuntime.Default.Random), global::System.Threading.CancellationToken.None);
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_Touch = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
     }
 }

@@ -22,6 +22,7 @@ namespace Shop
 
             static async global::System.Threading.Tasks.Task<global::Shop.Product?> __RetryAsync(global::Shop.CatalogService __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task<global::Shop.Product?>? __pending, int id, global::System.Threading.CancellationToken ct)
             {
+                var __retry = __aspectsRetry_GetProductAsync.Resolve(__runtime);
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
@@ -29,14 +30,18 @@ namespace Shop
                     {
                         return await (__pending ?? __self.GetProductCoreAsync(id, ct)).ConfigureAwait(false);
                     }
-                    catch (global::System.Exception __exception) when (__attempt < 4 && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
+                    catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !ct.IsCancellationRequested && __runtime.IsTransient(__exception))
                     {
                         global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.CatalogService.GetProductAsync", __exception, __attempt);
                         __pending = null;
-                        await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 100, 30000, true, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
+                        await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), ct).ConfigureAwait(false);
                     }
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_GetProductAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 4, delayMilliseconds: 100, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
     }
 }

@@ -30,6 +30,7 @@ namespace Shop
 
             static async global::System.Threading.Tasks.Task __RetryAsync(global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.Task? __pending, string message)
             {
+                var __retry = __aspectsRetry_NotifyAsync.Resolve(__runtime);
                 var __jitterState = 0d;
                 for (var __attempt = 1; ; __attempt++)
                 {
@@ -38,14 +39,18 @@ namespace Shop
                         await (__pending ?? global::Shop.Notifier.NotifyCoreAsync(message)).ConfigureAwait(false);
                         return;
                     }
-                    catch (global::System.Exception __exception) when (__attempt < 5 && __exception is global::System.Net.Http.HttpRequestException or global::System.TimeoutException)
+                    catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && __exception is global::System.Net.Http.HttpRequestException or global::System.TimeoutException)
                     {
                         global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.Notifier.NotifyAsync", __exception, __attempt);
                         __pending = null;
-                        await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Constant, __attempt, 50, 30000, false, ref __jitterState, __runtime.Random), global::System.Threading.CancellationToken.None).ConfigureAwait(false);
+                        await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), global::System.Threading.CancellationToken.None).ConfigureAwait(false);
                     }
                 }
             }
         }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+        private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_NotifyAsync = new(
+            new global::Aspects.Policies.RetrySettings(maxAttempts: 5, delayMilliseconds: 50, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Constant, jitter: false));
     }
 }

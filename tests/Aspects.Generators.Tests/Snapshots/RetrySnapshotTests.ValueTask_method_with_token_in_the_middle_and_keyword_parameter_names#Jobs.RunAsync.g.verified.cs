@@ -28,6 +28,7 @@ partial class Jobs
 
         static async global::System.Threading.Tasks.ValueTask __RetryAsync(global::Jobs __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.ValueTask? __pending, string @class, global::System.Threading.CancellationToken token, int @event)
         {
+            var __retry = __aspectsRetry_RunAsync.Resolve(__runtime);
             var __jitterState = 0d;
             for (var __attempt = 1; ; __attempt++)
             {
@@ -36,13 +37,17 @@ partial class Jobs
                     await (__pending ?? __self.RunCoreAsync(@class, token, @event)).ConfigureAwait(false);
                     return;
                 }
-                catch (global::System.Exception __exception) when (__attempt < 2 && !token.IsCancellationRequested && __runtime.IsTransient(__exception))
+                catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !token.IsCancellationRequested && __runtime.IsTransient(__exception))
                 {
                     global::Aspects.Retrying.RetryTelemetry.Retrying("Jobs.RunAsync", __exception, __attempt);
                     __pending = null;
-                    await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Exponential, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), token).ConfigureAwait(false);
+                    await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), token).ConfigureAwait(false);
                 }
             }
         }
     }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+    private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_RunAsync = new(
+        new global::Aspects.Policies.RetrySettings(maxAttempts: 2, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Exponential, jitter: true));
 }

@@ -33,6 +33,7 @@ namespace Shop.Storage
 
                 static async global::System.Threading.Tasks.ValueTask<TResult?> __RetryAsync(global::Shop.Storage.Outer<TKey>.Repository<TValue> __self, global::Aspects.AspectRuntime __runtime, global::System.Threading.Tasks.ValueTask<TResult?>? __pending, TKey key, global::System.Threading.CancellationToken cancellationToken, string[] fields)
                 {
+                    var __retry = __aspectsRetry_LoadAsync.Resolve(__runtime);
                     var __jitterState = 0d;
                     for (var __attempt = 1; ; __attempt++)
                     {
@@ -40,15 +41,19 @@ namespace Shop.Storage
                         {
                             return await (__pending ?? __self.LoadCoreAsync<TResult>(key, cancellationToken, fields)).ConfigureAwait(false);
                         }
-                        catch (global::System.Exception __exception) when (__attempt < 3 && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
+                        catch (global::System.Exception __exception) when (__attempt < __retry.MaxAttempts && !cancellationToken.IsCancellationRequested && __runtime.IsTransient(__exception))
                         {
                             global::Aspects.Retrying.RetryTelemetry.Retrying("Shop.Storage.Outer<TKey>.Repository<TValue>.LoadAsync", __exception, __attempt);
                             __pending = null;
-                            await __runtime.DelayAsync(global::Aspects.Retrying.RetryDelay.Next(global::Aspects.RetryBackoff.Linear, __attempt, 200, 30000, true, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
+                            await __runtime.DelayAsync(__retry.NextDelay(__attempt, ref __jitterState, __runtime.Random), cancellationToken).ConfigureAwait(false);
                         }
                     }
                 }
             }
+
+            [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
+            private static readonly global::Aspects.Retrying.RetryDefinition __aspectsRetry_LoadAsync = new(
+                new global::Aspects.Policies.RetrySettings(maxAttempts: 3, delayMilliseconds: 200, maxDelayMilliseconds: 30000, backoff: global::Aspects.RetryBackoff.Linear, jitter: true));
         }
     }
 }

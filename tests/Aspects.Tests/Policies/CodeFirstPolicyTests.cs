@@ -1,5 +1,6 @@
 using Aspects.Policies;
 using Aspects.RateLimiting;
+using Aspects.Retrying;
 using Aspects.Tests.Infrastructure;
 
 namespace Aspects.Tests.Policies;
@@ -41,7 +42,7 @@ public sealed class CodeFirstPolicyTests
     public void A_bound_method_keeps_one_settings_instance_until_the_policies_change()
     {
         var runtime = new AspectRuntime(new AspectRuntimeOptions { Policies = { Retry = { ["p"] = new RetryPolicy { MaxAttempts = 5 } } } });
-        var binding = new RetryPolicyBinding("p", new RetrySettings(3, 200, 30_000, RetryBackoff.Exponential, true));
+        var binding = new RetryDefinition(new RetrySettings(3, 200, 30_000, RetryBackoff.Exponential, true), policy: "p");
 
         var first = binding.Resolve(runtime);
         Assert.Same(first, binding.Resolve(runtime));
