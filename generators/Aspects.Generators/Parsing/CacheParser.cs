@@ -1,5 +1,6 @@
 using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
+using Aspects.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -11,23 +12,23 @@ internal static class CacheParser
     public static CacheModel? ParseCached(
         AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var duration = reader.Get("DurationSeconds", 300);
-        var local = reader.Get("LocalDurationSeconds", 0);
+        var duration = reader.Get(CacheRules.DurationSeconds, CacheRules.DefaultDurationSeconds);
+        var local = reader.Get(CacheRules.LocalDurationSeconds, CacheRules.DefaultLocalDurationSeconds);
         var policy = reader.GetPolicy();
-        var tags = reader.GetArray("Tags").Select(t => t.Value as string).ToList();
-        if (duration < 1)
+        var tags = reader.GetArray(CacheRules.Tags).Select(t => t.Value as string).ToList();
+        if (CacheRules.CheckDurationSeconds(duration) is { } durationWhy)
         {
-            reader.Invalid("DurationSeconds", duration, "an entry lives at least 1 second");
+            reader.Invalid(CacheRules.DurationSeconds, duration, durationWhy);
         }
 
-        if (local < 0 || local > duration)
+        if ((CacheRules.CheckLocalDurationSeconds(local) ?? CacheRules.CheckLocalWithinDuration(local, duration)) is { } localWhy)
         {
-            reader.Invalid("LocalDurationSeconds", local, "use 0 for the default min(DurationSeconds, 60), or a value from 1 to DurationSeconds (" + duration + ")");
+            reader.Invalid(CacheRules.LocalDurationSeconds, local, localWhy);
         }
 
-        if (tags.Any(t => string.IsNullOrWhiteSpace(t)))
+        if (tags.Select(CacheRules.CheckTag).FirstOrDefault(why => why is not null) is { } tagWhy)
         {
-            reader.Invalid("Tags", "[" + string.Join(", ", tags.Select(t => t is null ? "null" : "\"" + t + "\"")) + "]", "a tag is a non-empty name");
+            reader.Invalid(CacheRules.Tags, "[" + string.Join(", ", tags.Select(t => t is null ? "null" : "\"" + t + "\"")) + "]", tagWhy);
         }
 
         var valueType = ResultType(method, known);
@@ -55,7 +56,7 @@ internal static class CacheParser
             key,
             valueType!.Qualified(),
             duration,
-            local == 0 ? Math.Min(duration, 60) : local,
+            local,
             tags.Select(t => t!).ToEquatableArray(),
             policy,
             TypeParametersOf(method.ContainingType),
@@ -104,7 +105,7 @@ internal static class CacheParser
         foreach (var part in key.Parts)
         {
             var parameter = method.Parameters.FirstOrDefault(p => MethodParser.Escape(p.Name) == part.Parameter);
-            if (parameter is null || parameter.Type.Qualified() != part.Type)
+            if (parameter is null || parameter.Type.Qualified() != part.Shape.Type)
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.InvalidationKeyMismatch, location, method.Name, target.Name, part.Parameter.TrimStart('@'), ShortTypeOf(target, part.Parameter)));
@@ -247,7 +248,7 @@ internal static class CacheParser
         }
 
         var exactRuntimeType = IsUnsealedRecord(type) ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).Qualified() : null;
-        return new CacheKeyPart(MethodParser.Escape(parameter.Name), type.Qualified(), shape, exactRuntimeType);
+        return new CacheKeyPart(MethodParser.Escape(parameter.Name), shape, exactRuntimeType);
     }
 
     /// <summary>The key shape of a parameter's type (see the overload below); <c>[Batched]</c> keys use it too.</summary>
