@@ -347,7 +347,7 @@ internal static class MethodParser
         _ => "ref",
     };
 
-    private static (ReturnKind? Kind, string? ResultType) ClassifyReturn(IMethodSymbol method, KnownTypes known)
+    internal static (ReturnKind? Kind, string? ResultType) ClassifyReturn(IMethodSymbol method, KnownTypes known)
     {
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
