@@ -126,6 +126,12 @@ internal static class CacheEmitter
             arguments.Add("policy: " + Literals.String(cache.Policy));
         }
 
+        // A synchronous method never reads or writes the L2, so evicting it writes nothing there either.
+        if (model.Returns == ReturnKind.Value)
+        {
+            arguments.Add("inProcessOnly: " + Literals.Bool(true));
+        }
+
         MethodEmitter.EmitDefinition(writer, "global::Aspects.Caching.CacheDefinition", DefinitionName(model.MemberSuffix), [.. arguments]);
         writer.Line();
 

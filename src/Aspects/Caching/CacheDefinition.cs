@@ -16,9 +16,13 @@ public sealed class CacheDefinition
     /// <param name="settings">The attribute's lifetimes (a policy's values, when <paramref name="policy"/> names one, override them).</param>
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
     /// <param name="policy">The configuration policy name, or <see langword="null"/> (the default) for none.</param>
+    /// <param name="inProcessOnly">
+    /// Whether the method's results stay in process, as a synchronous method's do (see <see cref="InProcessOnly"/>);
+    /// generated code passes <see langword="true"/> for those. Default <see langword="false"/>.
+    /// </param>
     /// <exception cref="ArgumentException">A name, a tag or the policy name is null or empty.</exception>
-    public CacheDefinition(string methodName, Policies.CacheSettings settings, string[] tags, string? policy = null)
-        : this(methodName, string.Empty, [], settings, tags, policy)
+    public CacheDefinition(string methodName, Policies.CacheSettings settings, string[] tags, string? policy = null, bool inProcessOnly = false)
+        : this(methodName, string.Empty, [], settings, tags, policy, inProcessOnly)
     {
     }
 
@@ -37,9 +41,19 @@ public sealed class CacheDefinition
     /// <param name="settings">The attribute's lifetimes (a policy's values, when <paramref name="policy"/> names one, override them).</param>
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
     /// <param name="policy">The configuration policy name, or <see langword="null"/> (the default) for none.</param>
+    /// <param name="inProcessOnly">
+    /// Whether the method's results stay in process, as a synchronous method's do (see <see cref="InProcessOnly"/>);
+    /// generated code passes <see langword="true"/> for those. Default <see langword="false"/>.
+    /// </param>
     /// <exception cref="ArgumentException">A name, a tag or the policy name is null or empty.</exception>
     public CacheDefinition(
-        string methodName, string resultShape, Type[] typeArguments, Policies.CacheSettings settings, string[] tags, string? policy = null)
+        string methodName,
+        string resultShape,
+        Type[] typeArguments,
+        Policies.CacheSettings settings,
+        string[] tags,
+        string? policy = null,
+        bool inProcessOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);
         ArgumentNullException.ThrowIfNull(resultShape);
@@ -51,6 +65,7 @@ public sealed class CacheDefinition
 
         MethodName = methodName;
         Settings = settings;
+        InProcessOnly = inProcessOnly;
         _tags = [.. tags];
         foreach (var tag in _tags)
         {
@@ -83,6 +98,13 @@ public sealed class CacheDefinition
     /// the policy leaves unset when it has one.
     /// </summary>
     public Policies.CacheSettings Settings { get; }
+
+    /// <summary>
+    /// Whether the method's results stay in process (a synchronous method: its callers never wait on the network).
+    /// Then no entry of it is ever in the L2, so evicting one writes no L2 eviction record and removes nothing there;
+    /// the backplane still evicts it on every node.
+    /// </summary>
+    public bool InProcessOnly { get; }
 
     /// <summary>The method's tags.</summary>
     public IReadOnlyList<string> Tags => _tags;

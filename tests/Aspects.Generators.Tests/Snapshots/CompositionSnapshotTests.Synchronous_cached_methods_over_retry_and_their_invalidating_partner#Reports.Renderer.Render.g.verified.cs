@@ -31,7 +31,8 @@ namespace Reports
             "704be0d8faaffc58",
             global::System.Type.EmptyTypes,
             new global::Aspects.Policies.CacheSettings(durationSeconds: 60, localDurationSeconds: 0),
-            new string[] {  });
+            new string[] {  },
+            inProcessOnly: true);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_Render(int __key)

@@ -50,7 +50,8 @@ namespace Reports
             "dd4665ded410134c",
             global::System.Type.EmptyTypes,
             new global::Aspects.Policies.CacheSettings(durationSeconds: 300, localDurationSeconds: 0),
-            new string[] {  });
+            new string[] {  },
+            inProcessOnly: true);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_Total((string, global::Aspects.Caching.ExactDateTime) __key)
