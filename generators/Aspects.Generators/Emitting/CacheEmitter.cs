@@ -280,7 +280,7 @@ internal static class CacheEmitter
     };
 
     /// <summary>The attribute's lifetimes as the runtime's settings object, with named arguments.</summary>
-    internal static string Settings(CacheModel cache) => Literals.New(
+    private static string Settings(CacheModel cache) => Literals.New(
         "global::Aspects.Policies.CacheSettings",
         ("durationSeconds", Literals.Int(cache.DurationSeconds)),
         ("localDurationSeconds", Literals.Int(cache.LocalDurationSeconds)));
