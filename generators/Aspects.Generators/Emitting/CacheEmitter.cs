@@ -1,4 +1,5 @@
 using Aspects.Generators.Model;
+using Aspects.Rules;
 
 namespace Aspects.Generators.Emitting;
 
@@ -13,7 +14,7 @@ internal static class CacheEmitter
     {
         var isSynchronous = model.Returns == ReturnKind.Value;
         var lifetimes = Literals.Int(cache.DurationSeconds) + " s, "
-            + (isSynchronous ? "in process only (synchronous)" : Literals.Int(cache.LocalDurationSeconds) + " s in process");
+            + (isSynchronous ? "in process only (synchronous)" : Literals.Int(CacheRules.LocalSecondsOf(cache.DurationSeconds, cache.LocalDurationSeconds)) + " s in process");
         writer.Line("// [Cached] " + (cache.Policy is null ? lifetimes : "policy \"" + cache.Policy + "\" (defaults: " + lifetimes + ")")
             + "; key: (" + string.Join(", ", cache.Key.Parts.Select(p => p.Parameter)) + ")"
             + (cache.Tags.IsEmpty ? string.Empty : "; tags: " + string.Join(", ", cache.Tags))
@@ -108,20 +109,30 @@ internal static class CacheEmitter
     {
         var fullName = Literals.String(cache.Name);
         var keyType = KeyType(cache.Key);
-        writer.Line(MethodEmitter.GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Aspects.Caching.CacheDefinition " + DefinitionName(model.MemberSuffix) + " = new(");
-        writer.Line("    " + fullName + ",");
-        writer.Line("    " + Literals.String(cache.ResultShape) + ",");
+        var arguments = new List<string>
+        {
+            fullName,
+            Literals.String(cache.ResultShape),
 
-        // For a generic type, a static field per closed type: one definition, and one key name, per closed type.
-        writer.Line("    " + (cache.TypeParameters.IsEmpty
-            ? "global::System.Type.EmptyTypes"
-            : "new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " }") + ",");
+            // For a generic type, a static field per closed type: one definition, and one key name, per closed type.
+            cache.TypeParameters.IsEmpty
+                ? "global::System.Type.EmptyTypes"
+                : "new global::System.Type[] { " + string.Join(", ", cache.TypeParameters.Select(t => "typeof(" + t + ")")) + " }",
+            Settings(cache),
+            "new string[] { " + string.Join(", ", cache.Tags.Select(t => Literals.String(t))) + " }",
+        };
+        if (cache.Policy is not null)
+        {
+            arguments.Add("policy: " + Literals.String(cache.Policy));
+        }
 
-        writer.Line("    global::System.TimeSpan.FromSeconds(" + Literals.Int(cache.DurationSeconds) + "),");
-        writer.Line("    global::System.TimeSpan.FromSeconds(" + Literals.Int(cache.LocalDurationSeconds) + "),");
-        writer.Line("    new string[] { " + string.Join(", ", cache.Tags.Select(t => Literals.String(t))) + " },");
-        writer.Line("    " + (cache.Policy is null ? "null" : Literals.String(cache.Policy)) + ");");
+        // A synchronous method never reads or writes the L2, so evicting it writes nothing there either.
+        if (model.Returns == ReturnKind.Value)
+        {
+            arguments.Add("inProcessOnly: " + Literals.Bool(true));
+        }
+
+        MethodEmitter.EmitDefinition(writer, "global::Aspects.Caching.CacheDefinition", DefinitionName(model.MemberSuffix), [.. arguments]);
         writer.Line();
 
         writer.Line(MethodEmitter.GeneratedCodeAttribute);
@@ -138,7 +149,7 @@ internal static class CacheEmitter
         writer.Close();
         writer.Line();
 
-        var keyParameters = string.Join(string.Empty, cache.Key.Parts.Select(p => p.Type + " " + p.Parameter + ", "));
+        var keyParameters = string.Join(string.Empty, cache.Key.Parts.Select(p => p.Shape.Type + " " + p.Parameter + ", "));
         writer.Line("/// <summary>");
         writer.Line("/// Evicts what <c>" + model.Name + "</c> cached for these arguments: in process, in the distributed tier and,");
         writer.Line("/// through the backplane, in every other process. Entries are per method, not per instance.");
@@ -267,6 +278,12 @@ internal static class CacheEmitter
         1 => "global::System.ValueTuple.Create(" + state[0] + ")",
         _ => "(" + string.Join(", ", state) + ")",
     };
+
+    /// <summary>The attribute's lifetimes as the runtime's settings object, with named arguments.</summary>
+    private static string Settings(CacheModel cache) => Literals.New(
+        "global::Aspects.Policies.CacheSettings",
+        ("durationSeconds", Literals.Int(cache.DurationSeconds)),
+        ("localDurationSeconds", Literals.Int(cache.LocalDurationSeconds)));
 
     private static string DefinitionName(string suffix) => GeneratedNames.Member("Cache", suffix);
 

@@ -4,8 +4,8 @@ namespace Aspects.Generators.Model;
 /// <param name="Name">Names the method in cache keys: its full name, with parameter types when it is overloaded.</param>
 /// <param name="Key">How the cache key is formed.</param>
 /// <param name="ValueType">The cached value type (the <c>T</c> of <c>Task&lt;T&gt;</c>).</param>
-/// <param name="DurationSeconds">Overall time to live.</param>
-/// <param name="LocalDurationSeconds">Time to live in process (resolved).</param>
+/// <param name="DurationSeconds">Overall time to live, in seconds, as the attribute says.</param>
+/// <param name="LocalDurationSeconds">Time to live in process, in seconds, as the attribute says (0: the derived default, see <c>CacheRules.LocalSecondsOf</c>).</param>
 /// <param name="Tags">Tags for invalidation.</param>
 /// <param name="Policy">The configuration policy name, or <see langword="null"/>.</param>
 /// <param name="TypeParameters">
@@ -30,13 +30,12 @@ internal sealed record CacheKeyModel(EquatableArray<CacheKeyPart> Parts, bool Wr
 
 /// <summary>One parameter of a cache key.</summary>
 /// <param name="Parameter">The parameter name.</param>
-/// <param name="Type">The fully qualified type.</param>
-/// <param name="Shape">How the in-process tier compares it and how its L2 text is written.</param>
+/// <param name="Shape">The parameter's type (<see cref="KeyShape.Type"/>), how the in-process tier compares it and how its L2 text is written.</param>
 /// <param name="ExactRuntimeType">
 /// For a record class that is not sealed: the type an argument must have exactly to be cached (an instance of a
 /// derived record may hold members the key does not); <see langword="null"/> otherwise.
 /// </param>
-internal sealed record CacheKeyPart(string Parameter, string Type, KeyShape Shape, string? ExactRuntimeType);
+internal sealed record CacheKeyPart(string Parameter, KeyShape Shape, string? ExactRuntimeType);
 
 /// <summary>
 /// A key value: a leaf (a supported type) or a composite (a record, record struct or value tuple) keyed by its

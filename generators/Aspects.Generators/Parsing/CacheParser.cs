@@ -1,5 +1,6 @@
 using Aspects.Generators.Diagnostics;
 using Aspects.Generators.Model;
+using Aspects.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -11,23 +12,23 @@ internal static class CacheParser
     public static CacheModel? ParseCached(
         AttributeReader reader, IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var duration = reader.Get("DurationSeconds", 300);
-        var local = reader.Get("LocalDurationSeconds", 0);
+        var duration = reader.Get(CacheRules.DurationSeconds, CacheRules.DefaultDurationSeconds);
+        var local = reader.Get(CacheRules.LocalDurationSeconds, CacheRules.DefaultLocalDurationSeconds);
         var policy = reader.GetPolicy();
-        var tags = reader.GetArray("Tags").Select(t => t.Value as string).ToList();
-        if (duration < 1)
+        var tags = reader.GetArray(CacheRules.Tags).Select(t => t.Value as string).ToList();
+        if (CacheRules.CheckDurationSeconds(duration) is { } durationWhy)
         {
-            reader.Invalid("DurationSeconds", duration, "an entry lives at least 1 second");
+            reader.Invalid(CacheRules.DurationSeconds, duration, durationWhy);
         }
 
-        if (local < 0 || local > duration)
+        if ((CacheRules.CheckLocalDurationSeconds(local) ?? CacheRules.CheckLocalWithinDuration(local, duration)) is { } localWhy)
         {
-            reader.Invalid("LocalDurationSeconds", local, "use 0 for the default min(DurationSeconds, 60), or a value from 1 to DurationSeconds (" + duration + ")");
+            reader.Invalid(CacheRules.LocalDurationSeconds, local, localWhy);
         }
 
-        if (tags.Any(t => string.IsNullOrWhiteSpace(t)))
+        if (tags.Select(CacheRules.CheckTag).FirstOrDefault(why => why is not null) is { } tagWhy)
         {
-            reader.Invalid("Tags", "[" + string.Join(", ", tags.Select(t => t is null ? "null" : "\"" + t + "\"")) + "]", "a tag is a non-empty name");
+            reader.Invalid(CacheRules.Tags, "[" + string.Join(", ", tags.Select(t => t is null ? "null" : "\"" + t + "\"")) + "]", tagWhy);
         }
 
         var valueType = ResultType(method, known);
@@ -55,7 +56,7 @@ internal static class CacheParser
             key,
             valueType!.Qualified(),
             duration,
-            local == 0 ? Math.Min(duration, 60) : local,
+            local,
             tags.Select(t => t!).ToEquatableArray(),
             policy,
             TypeParametersOf(method.ContainingType),
@@ -92,10 +93,9 @@ internal static class CacheParser
         }
 
         var target = targets[0];
-        var targetSyntax = target.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
-        var valueType = ResultType(target, known);
-        var key = targetSyntax is null ? null : KeyOf(target, targetSyntax, known, diagnostics: null);
-        if (valueType is null || key is null || target.IsGenericMethod || !MethodParser.IsEmitted(target, targetSyntax!, known, cancellationToken))
+        if (SyntaxOf(target, cancellationToken) is not { } targetSyntax
+            || CachedKeyOf(target, known, cancellationToken) is not var (key, valueType)
+            || !MethodParser.IsEmitted(target, targetSyntax, known, cancellationToken))
         {
             // The cached method reports its own error; nothing can be evicted until it is fixed.
             return null;
@@ -104,7 +104,7 @@ internal static class CacheParser
         foreach (var part in key.Parts)
         {
             var parameter = method.Parameters.FirstOrDefault(p => MethodParser.Escape(p.Name) == part.Parameter);
-            if (parameter is null || parameter.Type.Qualified() != part.Type)
+            if (parameter is null || parameter.Type.Qualified() != part.Shape.Type)
             {
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.InvalidationKeyMismatch, location, method.Name, target.Name, part.Parameter.TrimStart('@'), ShortTypeOf(target, part.Parameter)));
@@ -114,6 +114,22 @@ internal static class CacheParser
 
         return new InvalidationModel(MethodParser.MemberSuffixOf(target), key, valueType.Qualified());
     }
+
+    /// <summary>
+    /// The key and the stored value type of cached <paramref name="method"/> as its wrapper forms them, without reading
+    /// the attribute's values or reporting anything; <see langword="null"/> when it cannot be cached (it reports why
+    /// itself). <c>[InvalidatesCache]</c> and the <c>Invalidate{Name}</c> clash check (<see cref="GeneratedMemberCheck"/>) use it.
+    /// </summary>
+    internal static (CacheKeyModel Key, ITypeSymbol ValueType)? CachedKeyOf(IMethodSymbol method, KnownTypes known, CancellationToken cancellationToken) =>
+        !method.IsGenericMethod
+        && ResultType(method, known) is { } valueType
+        && SyntaxOf(method, cancellationToken) is { } syntax
+        && KeyOf(method, syntax, known, diagnostics: null) is { } key
+            ? (key, valueType)
+            : null;
+
+    private static MethodDeclarationSyntax? SyntaxOf(IMethodSymbol method, CancellationToken cancellationToken) =>
+        method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
 
     /// <summary>
     /// <c>Shop.Catalog.GetAsync</c>, or <c>Shop.Catalog.GetAsync(int, string)</c> for an overload, so two
@@ -133,23 +149,18 @@ internal static class CacheParser
     /// </summary>
     private static ITypeSymbol? ResultType(IMethodSymbol method, KnownTypes known)
     {
-        if (method.ReturnsVoid || method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        if (method.Parameters.Any(p => p.RefKind != RefKind.None))
         {
             return null;
         }
 
         var type = method.ReturnType;
-        if (type is INamedTypeSymbol { TypeArguments.Length: 1 } task
-            && (SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.TaskOfT)
-                || SymbolEqualityComparer.Default.Equals(task.OriginalDefinition, known.ValueTaskOfT)))
+        return MethodParser.ClassifyReturn(method, known).Kind switch
         {
-            return task.TypeArguments[0];
-        }
-
-        return IsTask(type, known) || type.IsRefLikeType || type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or ITypeParameterSymbol { AllowsRefLikeType: true }
-            || MethodParser.IsAwaitableOrAsyncStream(type)
-            ? null
-            : type;
+            ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT => ((INamedTypeSymbol)type).TypeArguments[0],
+            ReturnKind.Value when type is not (IPointerTypeSymbol or IFunctionPointerTypeSymbol or ITypeParameterSymbol { AllowsRefLikeType: true }) => type,
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -159,36 +170,23 @@ internal static class CacheParser
     private static string? WhyNoResult(IMethodSymbol method, KnownTypes known)
     {
         var type = method.ReturnType;
-        if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        if (method.Parameters.Any(p => p.RefKind != RefKind.None))
         {
             return null;
         }
 
-        if (method.ReturnsVoid)
+        return MethodParser.ClassifyReturn(method, known).Kind switch
         {
-            return "it returns void, so there is no result to cache; return the result itself (T), Task<T> or ValueTask<T>";
-        }
-
-        if (IsTask(type, known))
-        {
-            return "it returns '" + type.Short() + "', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>";
-        }
-
-        if (type.IsRefLikeType || MethodParser.IsAwaitableOrAsyncStream(type))
-        {
-            return null;
-        }
-
-        if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
-        {
-            return "it returns the pointer '" + type.Short() + "', which would outlive what it points to in the cache; return the value itself";
-        }
-
-        return "its result type '" + type.Short() + "' allows ref structs, which cannot be stored; remove 'allows ref struct'";
+            // A ref return, a ref struct or another awaitable.
+            null => null,
+            ReturnKind.Void => "it returns void, so there is no result to cache; return the result itself (T), Task<T> or ValueTask<T>",
+            ReturnKind.Task or ReturnKind.ValueTask =>
+                "it returns '" + type.Short() + "', which completes without a result, so there is nothing to cache; return Task<T> or ValueTask<T>",
+            _ when type is IPointerTypeSymbol or IFunctionPointerTypeSymbol =>
+                "it returns the pointer '" + type.Short() + "', which would outlive what it points to in the cache; return the value itself",
+            _ => "its result type '" + type.Short() + "' allows ref structs, which cannot be stored; remove 'allows ref struct'",
+        };
     }
-
-    private static bool IsTask(ITypeSymbol type, KnownTypes known) =>
-        SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.Task) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.ValueTask);
 
     private static string ShortTypeOf(IMethodSymbol method, string parameter) =>
         method.Parameters.First(p => MethodParser.Escape(p.Name) == parameter).Type.Short();
@@ -247,7 +245,7 @@ internal static class CacheParser
         }
 
         var exactRuntimeType = IsUnsealedRecord(type) ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).Qualified() : null;
-        return new CacheKeyPart(MethodParser.Escape(parameter.Name), type.Qualified(), shape, exactRuntimeType);
+        return new CacheKeyPart(MethodParser.Escape(parameter.Name), shape, exactRuntimeType);
     }
 
     /// <summary>The key shape of a parameter's type (see the overload below); <c>[Batched]</c> keys use it too.</summary>

@@ -76,7 +76,7 @@ internal static class GeneratedMemberCheck
     {
         var type = method.ContainingType;
         var name = GeneratedNames.InvalidateMethod(method.Name);
-        if (KeyTypes(method, cache, known) is not { } parameters)
+        if (KeyTypes(method, cache.Key, known) is not { } parameters)
         {
             return;
         }
@@ -145,19 +145,18 @@ internal static class GeneratedMemberCheck
     private static bool AddsTheSameInvalidateMethod(IMethodSymbol other, List<ITypeSymbol> parameters, KnownTypes known, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return other.GetAttributes().FirstOrDefault(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Cached) is { } attribute
-            && other.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault() is { } syntax
-            && CacheParser.ParseCached(new AttributeReader(attribute, [], cancellationToken), other, syntax, known, [], cancellationToken) is { } cache
-            && KeyTypes(other, cache, known) is { } otherParameters
+        return other.GetAttributes().Any(a => AttributeNames.Of(a.AttributeClass) == AttributeNames.Cached)
+            && CacheParser.CachedKeyOf(other, known, cancellationToken) is var (key, _)
+            && KeyTypes(other, key, known) is { } otherParameters
             && otherParameters.Count == parameters.Count
             && otherParameters.Zip(parameters, (x, y) => SymbolEqualityComparer.Default.Equals(x, y)).All(same => same);
     }
 
     /// <summary>The parameter types of the generated <c>Invalidate{Name}</c>: the key's, then the token.</summary>
-    private static List<ITypeSymbol>? KeyTypes(IMethodSymbol method, CacheModel cache, KnownTypes known)
+    private static List<ITypeSymbol>? KeyTypes(IMethodSymbol method, CacheKeyModel key, KnownTypes known)
     {
-        var types = new List<ITypeSymbol>(cache.Key.Parts.Count + 1);
-        foreach (var part in cache.Key.Parts)
+        var types = new List<ITypeSymbol>(key.Parts.Count + 1);
+        foreach (var part in key.Parts)
         {
             if (method.Parameters.FirstOrDefault(p => MethodParser.Escape(p.Name) == part.Parameter) is not { } parameter)
             {

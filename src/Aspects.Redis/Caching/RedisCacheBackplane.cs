@@ -8,14 +8,17 @@ namespace Aspects.Redis.Caching;
 /// channel (<c>{prefix}:cache-invalidations</c>) and drops its L1 copies when another node's message arrives.
 /// </summary>
 /// <remarks>
-/// Pub/sub is fire-and-forget: a node disconnected when a message is sent never sees it. So when the
-/// connection comes back (StackExchange.Redis then restores the subscription), the backplane hands its own node
+/// Pub/sub is fire-and-forget: a node disconnected when a message is sent never sees it. So when the connection
+/// that carries the subscription comes back (StackExchange.Redis then restores the subscription: the dedicated
+/// <see cref="ConnectionType.Subscription"/> connection, or the interactive one when RESP3 pub/sub shares it through
+/// <see cref="ConfigurationOptions.SharedSubscriptionConnection"/>), the backplane hands its own node
 /// a <see cref="CacheInvalidationKind.All"/> invalidation: the node drops every L1 copy it holds, since any of
 /// them may predate an eviction it missed, and reads them again from the L2 (whose eviction records make that
 /// read right). It does so once when the connection is restored and once more after a round trip on the
 /// subscription connection, so an L1 copy stored while the subscription was being restored is dropped too.
 /// While the node is disconnected, its L1 copies live until their L1 lifetime ends
-/// (<see cref="CachedAttribute.LocalDurationSeconds"/>).
+/// (<see cref="CachedAttribute.LocalDurationSeconds"/>). A restored interactive connection that carries no
+/// subscription drops nothing: no message can have been missed on it.
 /// </remarks>
 public sealed class RedisCacheBackplane : ICacheBackplane
 {
@@ -25,6 +28,9 @@ public sealed class RedisCacheBackplane : ICacheBackplane
     private readonly ISubscriber _subscriber;
     private readonly RedisChannel _channel;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Whether pub/sub may share the interactive connection (it does only under RESP3).
+    private readonly bool _sharedSubscriptionConnection;
 
     /// <summary>Creates a backplane on <paramref name="connection"/>, which stays owned by the caller.</summary>
     /// <param name="connection">The application's shared multiplexer.</param>
@@ -36,6 +42,8 @@ public sealed class RedisCacheBackplane : ICacheBackplane
         _connection = connection;
         _subscriber = connection.GetSubscriber();
         _channel = RedisChannel.Literal(keyPrefix + ":cache-invalidations");
+        _sharedSubscriptionConnection = connection.Configuration is { Length: > 0 } configuration
+            && ConfigurationOptions.Parse(configuration, ignoreUnknown: true).SharedSubscriptionConnection;
     }
 
     /// <summary>Completes when the first subscription has been confirmed by the server (useful at startup and in tests).</summary>
@@ -62,6 +70,33 @@ public sealed class RedisCacheBackplane : ICacheBackplane
         _connection.ConnectionRestored += subscription.OnConnectionRestored;
         _ = subscription.StartAsync();
         return subscription;
+    }
+
+    /// <summary>
+    /// Whether a restored connection of <paramref name="type"/> to <paramref name="endPoint"/> carries this node's
+    /// subscription, so messages may have been missed while it was down.
+    /// </summary>
+    internal bool CarriesSubscription(ConnectionType type, System.Net.EndPoint? endPoint)
+    {
+        if (type == ConnectionType.Subscription)
+        {
+            return true;
+        }
+
+        if (type != ConnectionType.Interactive || !_sharedSubscriptionConnection)
+        {
+            return false;
+        }
+
+        try
+        {
+            return endPoint is null || _connection.GetServer(endPoint).Protocol == RedisProtocol.Resp3;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or RedisException)
+        {
+            // The protocol cannot be told: dropping L1 copies is always safe, keeping them might not be.
+            return true;
+        }
     }
 
     internal static string Encode(CacheInvalidation invalidation) =>
@@ -101,7 +136,13 @@ public sealed class RedisCacheBackplane : ICacheBackplane
             }
         };
 
-        public void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _ = DropLocalCopiesAsync();
+        public void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (backplane.CarriesSubscription(e.ConnectionType, e.EndPoint))
+            {
+                _ = DropLocalCopiesAsync();
+            }
+        }
 
         public async Task StartAsync()
         {

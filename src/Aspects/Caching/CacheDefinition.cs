@@ -6,23 +6,23 @@ namespace Aspects.Caching;
 /// </summary>
 public sealed class CacheDefinition
 {
-    // Local copies are re-checked against the L2 at least this often unless the attribute says otherwise.
-    private static readonly TimeSpan DefaultMaxLocalDuration = TimeSpan.FromSeconds(60);
-
     private readonly string[] _tags;
 
+    // Resolves the policy's lifetimes when the attribute names one; null otherwise.
+    private readonly Binding? _binding;
 
     /// <summary>Creates the definition of a cached method.</summary>
     /// <param name="methodName">The method's full name, <c>Namespace.Type.Method</c>; names its metrics and its L2 keys.</param>
-    /// <param name="duration">How long a result is valid (the L2 lifetime); positive.</param>
-    /// <param name="localDuration">
-    /// How long an L1 copy is trusted when an L2 exists; zero or less means min(<paramref name="duration"/>, 60 s),
-    /// and it never exceeds <paramref name="duration"/>.
-    /// </param>
+    /// <param name="settings">The attribute's lifetimes (a policy's values, when <paramref name="policy"/> names one, override them).</param>
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
-    /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
-    public CacheDefinition(string methodName, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
-        : this(methodName, string.Empty, [], duration, localDuration, tags, policy)
+    /// <param name="policy">The configuration policy name, or <see langword="null"/> (the default) for none.</param>
+    /// <param name="inProcessOnly">
+    /// Whether the method's results stay in process, as a synchronous method's do (see <see cref="InProcessOnly"/>);
+    /// generated code passes <see langword="true"/> for those. Default <see langword="false"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">A name, a tag or the policy name is null or empty.</exception>
+    public CacheDefinition(string methodName, Policies.CacheSettings settings, string[] tags, string? policy = null, bool inProcessOnly = false)
+        : this(methodName, string.Empty, [], settings, tags, policy, inProcessOnly)
     {
     }
 
@@ -38,43 +38,48 @@ public sealed class CacheDefinition
     /// from a static field of the generic type, so this runs once per closed type); they become part of
     /// <see cref="KeyName"/>, so <c>Repo&lt;Customer&gt;</c> and <c>Repo&lt;Supplier&gt;</c> never share entries.
     /// </param>
-    /// <param name="duration">How long a result is valid (the L2 lifetime); positive.</param>
-    /// <param name="localDuration">
-    /// How long an L1 copy is trusted when an L2 exists; zero or less means min(<paramref name="duration"/>, 60 s),
-    /// and it never exceeds <paramref name="duration"/>.
-    /// </param>
+    /// <param name="settings">The attribute's lifetimes (a policy's values, when <paramref name="policy"/> names one, override them).</param>
     /// <param name="tags">Tags for <see cref="TieredCache.InvalidateTagAsync"/>; may be empty.</param>
-    /// <param name="policy">The configuration policy name, or <see langword="null"/>.</param>
+    /// <param name="policy">The configuration policy name, or <see langword="null"/> (the default) for none.</param>
+    /// <param name="inProcessOnly">
+    /// Whether the method's results stay in process, as a synchronous method's do (see <see cref="InProcessOnly"/>);
+    /// generated code passes <see langword="true"/> for those. Default <see langword="false"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">A name, a tag or the policy name is null or empty.</exception>
     public CacheDefinition(
-        string methodName, string resultShape, Type[] typeArguments, TimeSpan duration, TimeSpan localDuration, string[] tags, string? policy)
+        string methodName,
+        string resultShape,
+        Type[] typeArguments,
+        Policies.CacheSettings settings,
+        string[] tags,
+        string? policy = null,
+        bool inProcessOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(methodName);
         ArgumentNullException.ThrowIfNull(resultShape);
         ArgumentNullException.ThrowIfNull(typeArguments);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(tags);
         KeyName = (resultShape.Length == 0 ? methodName : methodName + "@" + resultShape)
             + (typeArguments.Length == 0 ? string.Empty : TypeArgumentList(typeArguments));
-        ArgumentNullException.ThrowIfNull(tags);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
 
         MethodName = methodName;
-        Duration = duration;
-        if (localDuration <= TimeSpan.Zero)
-        {
-            localDuration = duration < DefaultMaxLocalDuration ? duration : DefaultMaxLocalDuration;
-        }
-
-        LocalDuration = localDuration > duration ? duration : localDuration;
+        Settings = settings;
+        InProcessOnly = inProcessOnly;
         _tags = [.. tags];
         foreach (var tag in _tags)
         {
-            ArgumentException.ThrowIfNullOrEmpty(tag, nameof(tags));
+            if (Rules.CacheRules.CheckTag(tag) is { } why)
+            {
+                throw new ArgumentException($"{Rules.CacheRules.Tags} = \"{tag}\" is invalid: {why}.", nameof(tags));
+            }
         }
 
         Policy = policy;
         if (policy is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(policy);
-            PolicyBinding = new Policies.CachePolicyBinding(policy, new Policies.CacheSettings(Duration, LocalDuration));
+            _binding = new Binding(policy, settings);
         }
     }
 
@@ -88,23 +93,28 @@ public sealed class CacheDefinition
     /// </summary>
     public string KeyName { get; }
 
-    /// <summary>How long a result is valid: the L2 lifetime, and the L1 lifetime when there is no L2.</summary>
-    public TimeSpan Duration { get; }
+    /// <summary>
+    /// The attribute's lifetimes: what every entry gets when the definition has no <see cref="Policy"/>, and what
+    /// the policy leaves unset when it has one.
+    /// </summary>
+    public Policies.CacheSettings Settings { get; }
 
-    /// <summary>How long an L1 copy is trusted when an L2 exists; never more than <see cref="Duration"/>.</summary>
-    public TimeSpan LocalDuration { get; }
+    /// <summary>
+    /// Whether the method's results stay in process (a synchronous method: its callers never wait on the network).
+    /// Then no entry of it is ever in the L2, so evicting one writes no L2 eviction record and removes nothing there;
+    /// the backplane still evicts it on every node.
+    /// </summary>
+    public bool InProcessOnly { get; }
 
     /// <summary>The method's tags.</summary>
     public IReadOnlyList<string> Tags => _tags;
 
     /// <summary>
     /// The name of the policy (<c>Aspects:Cache:{name}</c>) whose <c>DurationSeconds</c> and
-    /// <c>LocalDurationSeconds</c> override <see cref="Duration"/> and <see cref="LocalDuration"/> for entries
+    /// <c>LocalDurationSeconds</c> override <see cref="Settings"/> for entries
     /// written after it is loaded or changed; <see langword="null"/> when the attribute names none.
     /// </summary>
     public string? Policy { get; }
-
-    internal Policies.CachePolicyBinding? PolicyBinding { get; }
 
     internal string[] TagArray => _tags;
 
@@ -154,10 +164,30 @@ public sealed class CacheDefinition
         }
     }
 
+    /// <summary>
+    /// The lifetimes of entries written now: <see cref="Settings"/> itself (one branch, nothing allocated) without a
+    /// policy or a policy store, else the policy merged over it (the same instance until the policies change).
+    /// </summary>
+    internal Policies.CacheSettings Resolve(Policies.PolicyStore? store) =>
+        _binding is null || store is null ? Settings : _binding.ResolveWithSnapshot(store).Settings;
+
     internal bool HasTag(string tag) => Array.IndexOf(_tags, tag) >= 0;
 
     // The region of the cache that asked last (a region knows its cache). Almost every process has one
     // runtime, so the per-call region lookup becomes a field read, a type check and a reference comparison.
     // A plain field: a reference is published whole, and a stale read only sends the caller to the slow path.
     internal object? LastRegion;
+
+    // The policy lookup, cached per policy snapshot by PolicyBinding; a private detail of the definition.
+    private sealed class Binding(string policy, Policies.CacheSettings defaults)
+        : Policies.PolicyBinding<Policies.CachePolicy, Policies.CacheSettings>(policy, defaults)
+    {
+        private protected override string Section => Policies.PolicyConfigurationReader.CacheSection;
+
+        private protected override Dictionary<string, Policies.CachePolicy> PoliciesOf(Policies.PolicySnapshot snapshot) => snapshot.Cache;
+
+        private protected override Policies.CacheSettings Merge(Policies.CachePolicy policy) => Defaults.With(policy);
+
+        private protected override bool Same(Policies.CacheSettings left, Policies.CacheSettings right) => left.SameAs(right);
+    }
 }

@@ -5,8 +5,9 @@ public sealed partial class CacheRegion<TKey, TValue>
 {
     /// <summary>
     /// Evicts <paramref name="key"/> from L1 (a run of the body in progress will not be stored), from the
-    /// L2 (an eviction record makes every node reject an entry computed before it, even one written after it),
-    /// and through the backplane from the other nodes' L1.
+    /// L2 (an eviction record makes every node reject an entry computed before it, even one written after it;
+    /// skipped for an <see cref="CacheDefinition.InProcessOnly"/> method, which has nothing there), and through the
+    /// backplane from the other nodes' L1.
     /// </summary>
     /// <param name="key">The key arguments.</param>
     /// <param name="l2Key">Builds the key's string form; called only when an L2 or a backplane exists.</param>
@@ -23,7 +24,7 @@ public sealed partial class CacheRegion<TKey, TValue>
         }
 
         var qualified = Cache.QualifyKey(l2Key(key));
-        if (Cache.Distributed is { } l2)
+        if (Cache.Distributed is { } l2 && !Definition.InProcessOnly)
         {
             try
             {

@@ -10,7 +10,7 @@ public sealed partial class CacheRegion<TKey, TValue>
     /// <summary>
     /// Returns the cached result for <paramref name="key"/>, or produces it on the calling thread: concurrent
     /// callers for one key wait for that one run of <paramref name="factory"/>. The result goes to L1 only, for
-    /// the whole <see cref="CacheDefinition.Duration"/>; an exception goes only to the callers waiting for that run.
+    /// the whole <see cref="Policies.CacheSettings.Duration"/>; an exception goes only to the callers waiting for that run.
     /// </summary>
     /// <typeparam name="TState">What <paramref name="factory"/> needs (the instance and the arguments), so it can be static.</typeparam>
     /// <param name="key">The key arguments.</param>

@@ -16,9 +16,9 @@ namespace Aspects.Caching;
 /// <remarks>
 /// <para>
 /// L1 keeps the completed <see cref="Task{TResult}"/> of each result, so a hit hands back the same task
-/// instance without allocating. An entry lives <see cref="CacheDefinition.LocalDuration"/> when an L2
+/// instance without allocating. An entry lives <see cref="Policies.CacheSettings.LocalDuration"/> when an L2
 /// exists (then the L2 is asked again), never past the expiry of the L2 entry it mirrors, and
-/// <see cref="CacheDefinition.Duration"/> otherwise, measured on <see cref="AspectRuntime.TimeProvider"/>.
+/// <see cref="Policies.CacheSettings.Duration"/> otherwise, measured on <see cref="AspectRuntime.TimeProvider"/>.
 /// How L2 entries and evictions stay right across nodes: <c>CacheRegion.L2.cs</c> and docs/caching.md#guarantees. When an insert takes the region past
 /// <see cref="CacheOptions.MaxLocalEntriesPerMethod"/>, expired entries go first, then the oldest ones,
 /// down to 90% of the limit.
@@ -58,8 +58,8 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
         _methodTag = CacheTelemetry.Method(definition.MethodName);
         _spanName = CacheTelemetry.SpanNamePrefix + definition.MethodName;
 
-        _localLifetime = LocalLifetime(definition.Duration, definition.LocalDuration);
-        NoteDuration(definition.Duration);
+        _localLifetime = LocalLifetime(definition.Settings);
+        NoteDuration(definition.Settings.Duration);
         if (cache.Distributed is not null)
         {
             _tagRecordKeys = new string[definition.TagArray.Length];
@@ -177,27 +177,27 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
     }
 
     // Without an L2 the local copy is the only one, so it lives for the whole duration.
-    private long LocalLifetime(TimeSpan duration, TimeSpan localDuration) =>
-        ToLocalTicks((Cache.Distributed is null ? duration : localDuration).TotalSeconds);
+    private long LocalLifetime(Policies.CacheSettings settings) =>
+        ToLocalTicks((Cache.Distributed is null ? settings.Duration : settings.LocalDuration).TotalSeconds);
 
     // L1 expiry times are CoarseClock milliseconds or TimeProvider timestamps (see _coarseClock).
     private long ToLocalTicks(double seconds) =>
         (long)Math.Min(seconds * (_coarseClock ? 1000d : _time.TimestampFrequency), long.MaxValue / 2);
 
     // A definition with a policy takes its lifetimes from it at every write, so a reload applies to entries
-    // written afterwards. Recomputed only when the resolved settings change.
+    // written afterwards; null while they are the definition's own. Recomputed only when the resolved settings change.
     private PolicyLifetimes? CurrentPolicyLifetimes()
     {
-        if (Definition.PolicyBinding is not { } binding || Cache.Policies is not { } store)
+        var settings = Definition.Resolve(Cache.Policies);
+        if (ReferenceEquals(settings, Definition.Settings))
         {
             return null;
         }
 
-        var settings = binding.ResolveWithSnapshot(store).Settings;
         var current = Volatile.Read(ref _policyLifetimes);
         if (current is null || !ReferenceEquals(current.Settings, settings))
         {
-            current = new PolicyLifetimes(settings, LocalLifetime(settings.Duration, settings.LocalDuration));
+            current = new PolicyLifetimes(settings, LocalLifetime(settings));
             Volatile.Write(ref _policyLifetimes, current);
             NoteDuration(settings.Duration);
         }
@@ -242,7 +242,7 @@ public sealed partial class CacheRegion<TKey, TValue> : ICacheRegion
 
     // When a value computed from now stops being valid (Unix ms).
     private long ValueExpiresAt() =>
-        UnixMilliseconds() + (long)(CurrentPolicyLifetimes()?.Settings.Duration ?? Definition.Duration).TotalMilliseconds;
+        UnixMilliseconds() + (long)(CurrentPolicyLifetimes()?.Settings ?? Definition.Settings).Duration.TotalMilliseconds;
 
     private async Task RunAsync<TState>(Flight flight, TKey key, TState state, Func<TState, TKey, CancellationToken, Task<TValue>> factory)
     {

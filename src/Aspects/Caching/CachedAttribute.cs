@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects;
 
 /// <summary>
@@ -16,14 +18,14 @@ namespace Aspects;
 public sealed class CachedAttribute : Attribute
 {
     /// <summary>How long a result stays valid, in seconds (the L2 lifetime); at least 1. Default 300.</summary>
-    public int DurationSeconds { get; set; } = 300;
+    public int DurationSeconds { get; set; } = CacheRules.DefaultDurationSeconds;
 
     /// <summary>
     /// How long the in-process copy is trusted before the L2 is asked again, in seconds. 0 — the
     /// default — means min(<see cref="DurationSeconds"/>, 60). Without an L2 the in-process copy is the
     /// only one and lives for <see cref="DurationSeconds"/>.
     /// </summary>
-    public int LocalDurationSeconds { get; set; }
+    public int LocalDurationSeconds { get; set; } = CacheRules.DefaultLocalDurationSeconds;
 
     /// <summary>Tags for invalidating many entries at once with <see cref="Caching.TieredCache.InvalidateTagAsync"/>.</summary>
     public string[] Tags { get; set; } = [];

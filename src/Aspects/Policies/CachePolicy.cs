@@ -1,3 +1,5 @@
+using Aspects.Rules;
+
 namespace Aspects.Policies;
 
 /// <summary>A named policy of <c>[Cached]</c> methods; an unset value keeps the attribute's.</summary>
@@ -14,8 +16,9 @@ public sealed class CachePolicy
 
     internal void Validate(string path, List<string> errors)
     {
-        PolicyRules.AtLeast(errors, path, nameof(DurationSeconds), DurationSeconds, 1, "an entry lives at least 1 second");
-        PolicyRules.AtLeast(errors, path, nameof(LocalDurationSeconds), LocalDurationSeconds, 0, "use 0 for min(DurationSeconds, 60) or a number of seconds");
+        PolicyRules.Check(errors, path, CacheRules.DurationSeconds, DurationSeconds, DurationSeconds is { } duration ? CacheRules.CheckDurationSeconds(duration) : null);
+        PolicyRules.Check(
+            errors, path, CacheRules.LocalDurationSeconds, LocalDurationSeconds, LocalDurationSeconds is { } local ? CacheRules.CheckLocalDurationSeconds(local) : null);
     }
 
     internal CachePolicy Copy() => new() { DurationSeconds = DurationSeconds, LocalDurationSeconds = LocalDurationSeconds };

@@ -30,10 +30,8 @@ namespace Data
             "Data.Repo<T>.GetNameAsync",
             "704be0d8faaffc58",
             new global::System.Type[] { typeof(T) },
-            global::System.TimeSpan.FromSeconds(60),
-            global::System.TimeSpan.FromSeconds(60),
-            new string[] {  },
-            null);
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 60, localDurationSeconds: 0),
+            new string[] {  });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_GetNameAsync(int __key)

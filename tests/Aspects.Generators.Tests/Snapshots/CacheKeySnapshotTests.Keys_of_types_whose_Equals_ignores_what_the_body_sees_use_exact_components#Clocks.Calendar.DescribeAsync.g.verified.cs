@@ -30,10 +30,8 @@ namespace Clocks
             "Clocks.Calendar.DescribeAsync",
             "704be0d8faaffc58",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(60),
-            global::System.TimeSpan.FromSeconds(60),
-            new string[] {  },
-            null);
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 60, localDurationSeconds: 0),
+            new string[] {  });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_DescribeAsync((global::Aspects.Caching.ExactDateTime, global::Aspects.Caching.ExactDateTimeOffset, global::Aspects.Caching.ExactDecimal, global::Aspects.Caching.ExactDouble, global::Aspects.Caching.ExactSingle?, global::Aspects.Caching.ExactHalf, global::System.Guid, string?) __key)

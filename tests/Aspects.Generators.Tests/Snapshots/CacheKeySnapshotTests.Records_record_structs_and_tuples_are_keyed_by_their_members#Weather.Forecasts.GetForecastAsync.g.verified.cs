@@ -35,10 +35,8 @@ namespace Weather
             "Weather.Forecasts.GetForecastAsync",
             "704be0d8faaffc58",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(60),
-            global::System.TimeSpan.FromSeconds(60),
-            new string[] {  },
-            null);
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 60, localDurationSeconds: 0),
+            new string[] {  });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_GetForecastAsync(global::System.ValueTuple<(string, int)?> __key)

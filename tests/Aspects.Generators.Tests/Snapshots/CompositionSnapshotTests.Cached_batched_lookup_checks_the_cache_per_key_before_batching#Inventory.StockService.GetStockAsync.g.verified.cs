@@ -46,10 +46,8 @@ namespace Inventory
             "Inventory.StockService.GetStockAsync",
             "2b9fff192bd4c83e",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(10),
-            global::System.TimeSpan.FromSeconds(10),
-            new string[] {  },
-            null);
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 10, localDurationSeconds: 0),
+            new string[] {  });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_GetStockAsync(int __key)

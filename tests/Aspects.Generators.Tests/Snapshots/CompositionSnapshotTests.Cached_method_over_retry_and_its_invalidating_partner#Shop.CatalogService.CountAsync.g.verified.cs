@@ -30,10 +30,8 @@ namespace Shop
             "Shop.CatalogService.CountAsync",
             "2b9fff192bd4c83e",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(30),
-            global::System.TimeSpan.FromSeconds(5),
-            new string[] {  },
-            null);
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 30, localDurationSeconds: 5),
+            new string[] {  });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_CountAsync(global::System.ValueTuple<string?> __key)

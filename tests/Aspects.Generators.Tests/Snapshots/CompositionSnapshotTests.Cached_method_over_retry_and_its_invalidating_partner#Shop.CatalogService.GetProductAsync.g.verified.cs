@@ -72,10 +72,8 @@ namespace Shop
             "Shop.CatalogService.GetProductAsync",
             "388ef1e5827c98f9",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(300),
-            global::System.TimeSpan.FromSeconds(60),
-            new string[] { "products" },
-            null);
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 300, localDurationSeconds: 0),
+            new string[] { "products" });
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_GetProductAsync((int, global::Shop.Region, string?, global::Aspects.Caching.ExactDateTime?) __key)

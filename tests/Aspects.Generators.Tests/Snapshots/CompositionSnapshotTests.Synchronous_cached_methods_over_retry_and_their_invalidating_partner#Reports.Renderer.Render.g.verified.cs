@@ -30,10 +30,9 @@ namespace Reports
             "Reports.Renderer.Render",
             "704be0d8faaffc58",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(60),
-            global::System.TimeSpan.FromSeconds(60),
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 60, localDurationSeconds: 0),
             new string[] {  },
-            null);
+            inProcessOnly: true);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_Render(int __key)

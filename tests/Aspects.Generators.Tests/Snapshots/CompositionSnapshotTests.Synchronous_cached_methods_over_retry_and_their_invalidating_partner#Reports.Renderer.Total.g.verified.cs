@@ -50,10 +50,9 @@ namespace Reports
             "Reports.Renderer.Total",
             "dd4665ded410134c",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(300),
-            global::System.TimeSpan.FromSeconds(60),
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 300, localDurationSeconds: 0),
             new string[] {  },
-            null);
+            inProcessOnly: true);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_Total((string, global::Aspects.Caching.ExactDateTime) __key)

@@ -30,10 +30,9 @@ namespace Shop
             "Shop.CatalogService.GetProductAsync",
             "8b1a9cf98c8db492",
             global::System.Type.EmptyTypes,
-            global::System.TimeSpan.FromSeconds(120),
-            global::System.TimeSpan.FromSeconds(60),
+            new global::Aspects.Policies.CacheSettings(durationSeconds: 120, localDurationSeconds: 0),
             new string[] {  },
-            "products");
+            policy: "products");
 
         [global::System.CodeDom.Compiler.GeneratedCode("Aspects.Generators", "{version}")]
         private static string __aspectsCacheKey_GetProductAsync(int __key)

@@ -113,6 +113,50 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_a_restored_subscription_connection_drops_the_nodes_L1_copies()
+    {
+        var definition = Definition();
+        var name = _prefix + "-node";
+        var (node, backplane) = await NodeAsync(name);
+        await backplane.Subscribed.WaitAsync(BoundedWait);
+        var connection = _connections[^1];
+        Assert.Equal("run 1", await CallAsync(node, definition, 1));
+        var region = node.Cache.Region<int, string?>(definition);
+        Assert.True(region.TryGetLocal(1, out _), "The node holds a local copy.");
+
+        // No message travels on the interactive connection, so losing it cannot have hidden an eviction.
+        var interactive = RestoredAsync(connection, ConnectionType.Interactive);
+        await KillClientAsync(name, ClientType.Normal);
+        await interactive.WaitAsync(BoundedWait);
+        Assert.True(region.TryGetLocal(1, out _), "A restored interactive connection dropped the node's L1 copies.");
+
+        // The subscription connection may have missed evictions while it was down: every copy goes.
+        var subscription = RestoredAsync(connection, ConnectionType.Subscription);
+        await KillClientAsync(name, ClientType.PubSub);
+        await subscription.WaitAsync(BoundedWait);
+        Assert.False(region.TryGetLocal(1, out _), "A restored subscription connection kept the node's L1 copies.");
+        Assert.Equal("run 1", await CallAsync(node, definition, 1));
+    }
+
+    [Fact]
+    public async Task When_RESP3_pub_sub_shares_the_interactive_connection_its_restoring_drops_the_nodes_L1_copies()
+    {
+        var definition = Definition();
+        var name = _prefix + "-shared";
+        var (node, backplane) = await NodeAsync(name, sharedSubscriptionConnection: true);
+        await backplane.Subscribed.WaitAsync(BoundedWait);
+        var connection = _connections[^1];
+        Assert.Equal("run 1", await CallAsync(node, definition, 1));
+        var region = node.Cache.Region<int, string?>(definition);
+        Assert.True(region.TryGetLocal(1, out _), "The node holds a local copy.");
+
+        var interactive = RestoredAsync(connection, ConnectionType.Interactive);
+        await KillClientAsync(name, type: null);
+        await interactive.WaitAsync(BoundedWait);
+        Assert.False(region.TryGetLocal(1, out _), "The restored connection carries the subscription, yet the node kept its L1 copies.");
+    }
+
+    [Fact]
     public async Task While_Redis_is_down_cached_calls_succeed_and_the_failures_are_logged_and_counted_and_the_L2_returns_with_it()
     {
         Assert.True(redis.CanRestart, $"This test stops the server, so it needs a rig-owned one; unset {RedisFixture.EnvironmentVariable}.");
@@ -245,7 +289,7 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
     }
 
     private static CacheDefinition Definition() =>
-        new("Aspects.IntegrationTests.Caching.Catalog.Get" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromMinutes(5), TimeSpan.Zero, ["catalog"], null);
+        new("Aspects.IntegrationTests.Caching.Catalog.Get" + Guid.NewGuid().ToString("N")[..6], new Aspects.Policies.CacheSettings(durationSeconds: 300), ["catalog"]);
 
     private static Func<int, string> KeyOf(CacheDefinition definition) => key =>
     {
@@ -267,11 +311,46 @@ public sealed class RedisCacheTests(RedisFixture redis) : IAsyncLifetime
                 return Task.FromResult<string?>(null);
             }, CancellationToken.None).WaitAsync(BoundedWait);
 
+    /// <summary>
+    /// Completes when <paramref name="connection"/> has restored a connection of <paramref name="type"/>. Handlers run in the
+    /// order they were added, so the backplane's (added when its node was built) has run by then.
+    /// </summary>
+    private static Task RestoredAsync(IConnectionMultiplexer connection, ConnectionType type)
+    {
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == type)
+            {
+                restored.TrySetResult();
+            }
+        };
+        return restored.Task;
+    }
+
+    /// <summary>Closes, on the server side, the one connection (of <paramref name="type"/>, when given) whose client name is <paramref name="name"/>.</summary>
+    private async Task KillClientAsync(string name, ClientType? type)
+    {
+        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
+        configuration.AllowAdmin = true;
+        var admin = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _disposables.Add(admin);
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var client = Assert.Single(await server.ClientListAsync(), c => c.Name == name && (type is null || c.ClientType == type));
+        Assert.Equal(1, await server.ClientKillAsync(id: client.Id));
+    }
+
     /// <summary>One application node: its own multiplexer and runtime, Redis as L2 and backplane.</summary>
-    private async Task<(AspectRuntime Runtime, RedisCacheBackplane Backplane)> NodeAsync()
+    private async Task<(AspectRuntime Runtime, RedisCacheBackplane Backplane)> NodeAsync(string? clientName = null, bool sharedSubscriptionConnection = false)
     {
         var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
         configuration.AbortOnConnectFail = false;
+        configuration.ClientName = clientName;
+        if (sharedSubscriptionConnection)
+        {
+            configuration.Protocol = RedisProtocol.Resp3;
+            configuration.SharedSubscriptionConnection = true;
+        }
 
         // Fail at once while Redis is down, so calls fall back to the body without waiting for a timeout.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;

@@ -25,7 +25,7 @@ public sealed class RedisGuaranteeTests(RedisFixture redis) : IAsyncLifetime
     private readonly List<IAsyncDisposable> _disposables = [];
     private readonly FakeLogCollector _logs = new();
     private readonly CacheDefinition _definition =
-        new("Aspects.IntegrationTests.Caching.Prices.Get" + Guid.NewGuid().ToString("N")[..6], TimeSpan.FromSeconds(300), TimeSpan.Zero, ["prices"], null);
+        new("Aspects.IntegrationTests.Caching.Prices.Get" + Guid.NewGuid().ToString("N")[..6], new Aspects.Policies.CacheSettings(durationSeconds: 300), ["prices"]);
 
     private int _runs;
 

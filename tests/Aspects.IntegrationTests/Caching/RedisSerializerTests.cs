@@ -33,7 +33,7 @@ public sealed class RedisSerializerTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task A_source_generated_context_serializes_the_L2_copy_and_another_node_reads_it_back()
     {
-        var definition = new CacheDefinition("Aspects.IntegrationTests.Caching.Quotes.Get", TimeSpan.FromMinutes(5), TimeSpan.Zero, [], null);
+        var definition = new CacheDefinition("Aspects.IntegrationTests.Caching.Quotes.Get", new Aspects.Policies.CacheSettings(durationSeconds: 300), []);
         var first = await NodeAsync();
         var second = await NodeAsync();
 
@@ -52,8 +52,8 @@ public sealed class RedisSerializerTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task String_and_byte_array_results_round_trip_through_the_L2_without_reflection_null_included()
     {
-        var strings = new CacheDefinition("Aspects.IntegrationTests.Caching.Texts.Get", TimeSpan.FromMinutes(5), TimeSpan.Zero, [], null);
-        var bytes = new CacheDefinition("Aspects.IntegrationTests.Caching.Blobs.Get", TimeSpan.FromMinutes(5), TimeSpan.Zero, [], null);
+        var strings = new CacheDefinition("Aspects.IntegrationTests.Caching.Texts.Get", new Aspects.Policies.CacheSettings(durationSeconds: 300), []);
+        var bytes = new CacheDefinition("Aspects.IntegrationTests.Caching.Blobs.Get", new Aspects.Policies.CacheSettings(durationSeconds: 300), []);
         var first = await NodeAsync();
         var second = await NodeAsync();
 

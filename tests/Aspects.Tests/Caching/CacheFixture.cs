@@ -27,7 +27,7 @@ public sealed class CacheFixture
     /// <summary>A definition whose method name is unique to the calling test, so metrics of parallel tests never mix.</summary>
     public static CacheDefinition Definition(
         int durationSeconds = 300, int localDurationSeconds = 0, string[]? tags = null, [CallerMemberName] string test = "") =>
-        new($"Tests.Caching.{test}", TimeSpan.FromSeconds(durationSeconds), TimeSpan.FromSeconds(localDurationSeconds), tags ?? [], null);
+        new($"Tests.Caching.{test}", new Aspects.Policies.CacheSettings(durationSeconds, localDurationSeconds), tags ?? []);
 
     public static Func<int, string> KeyOf(CacheDefinition definition) => key =>
     {

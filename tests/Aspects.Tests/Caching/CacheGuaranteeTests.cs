@@ -378,7 +378,8 @@ public sealed class CacheGuaranteeTests
         {
             L2 = new FakeHybridCache(Time);
             Definition = new CacheDefinition(
-                "Tests.Caching.Guarantees.GetPrice" + Guid.NewGuid().ToString("N")[..6], duration ?? Duration, localDuration ?? TimeSpan.Zero, ["prices"], null);
+                "Tests.Caching.Guarantees.GetPrice" + Guid.NewGuid().ToString("N")[..6], new Aspects.Policies.CacheSettings((int)(duration ?? Duration).TotalSeconds, (int)(localDuration ?? TimeSpan.Zero).TotalSeconds),
+                ["prices"]);
             KeyOf = CacheFixture.KeyOf(Definition);
             for (var i = 0; i < nodes; i++)
             {

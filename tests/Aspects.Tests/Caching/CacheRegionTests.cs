@@ -85,10 +85,10 @@ public class CacheRegionTests
     [Fact]
     public void Local_duration_defaults_to_a_minute_and_never_exceeds_the_duration()
     {
-        Assert.Equal(TimeSpan.FromSeconds(60), CacheFixture.Definition(durationSeconds: 300).LocalDuration);
-        Assert.Equal(TimeSpan.FromSeconds(20), CacheFixture.Definition(durationSeconds: 20).LocalDuration);
-        Assert.Equal(TimeSpan.FromSeconds(20), CacheFixture.Definition(durationSeconds: 20, localDurationSeconds: 90).LocalDuration);
-        Assert.Equal(TimeSpan.FromSeconds(5), CacheFixture.Definition(durationSeconds: 300, localDurationSeconds: 5).LocalDuration);
+        Assert.Equal(TimeSpan.FromSeconds(60), CacheFixture.Definition(durationSeconds: 300).Settings.LocalDuration);
+        Assert.Equal(TimeSpan.FromSeconds(20), CacheFixture.Definition(durationSeconds: 20).Settings.LocalDuration);
+        Assert.Equal(TimeSpan.FromSeconds(20), CacheFixture.Definition(durationSeconds: 20, localDurationSeconds: 90).Settings.LocalDuration);
+        Assert.Equal(TimeSpan.FromSeconds(5), CacheFixture.Definition(durationSeconds: 300, localDurationSeconds: 5).Settings.LocalDuration);
     }
 
     [Fact]

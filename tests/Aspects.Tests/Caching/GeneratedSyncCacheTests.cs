@@ -211,6 +211,37 @@ public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
     }
 
     [Fact]
+    public async Task Evicting_a_synchronous_method_writes_nothing_to_the_distributed_tier_and_still_reaches_every_node()
+    {
+        var l2 = new FakeHybridCache(Clock);
+        var backplane = new InMemoryBackplane();
+        var first = new Pages(Node());
+        var second = new Pages(Node());
+        Assert.Equal("page 1 v0", first.Render(1));
+        Assert.Equal("page 1 v0", second.Render(1));
+        second.Version = 1;
+
+        // Both eviction routes: the [InvalidatesCache] partner and the generated Invalidate method.
+        first.Publish(1);
+        Assert.Equal("page 1 v1", second.Render(1));
+        second.Version = 2;
+        await first.InvalidateRender(1);
+        Assert.Equal("page 1 v2", second.Render(1));
+
+        // No synchronous read ever looks at the L2, so an eviction record or a removal there would be wasted round trips.
+        Assert.Equal(0, l2.Count);
+        Assert.Empty(l2.OptionsSeen);
+
+        AspectRuntime Node()
+        {
+            var options = new AspectRuntimeOptions { TimeProvider = Clock };
+            options.Cache.DistributedCache = l2;
+            options.Cache.Backplane = backplane;
+            return new AspectRuntime(options);
+        }
+    }
+
+    [Fact]
     public void A_body_that_calls_itself_for_the_same_key_fails_instead_of_waiting_for_itself()
     {
         var pages = new Pages(Runtime) { Recurse = true };

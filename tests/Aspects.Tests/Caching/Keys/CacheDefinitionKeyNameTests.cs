@@ -32,13 +32,13 @@ public sealed class CacheDefinitionKeyNameTests
     }
 
     private static CacheDefinition Definition(string name, params Type[] typeArguments) =>
-        new(name, string.Empty, typeArguments, TimeSpan.FromMinutes(1), TimeSpan.Zero, [], null);
+        new(name, string.Empty, typeArguments, new Aspects.Policies.CacheSettings(durationSeconds: 60), []);
 
     [Fact]
     public void The_result_shape_follows_the_method_name_before_the_type_arguments()
     {
         Assert.Equal(
             "Shop.Repo<T>.GetAsync@0123456789abcdef[System.Int32]",
-            new CacheDefinition("Shop.Repo<T>.GetAsync", "0123456789abcdef", [typeof(int)], TimeSpan.FromMinutes(1), TimeSpan.Zero, [], null).KeyName);
+            new CacheDefinition("Shop.Repo<T>.GetAsync", "0123456789abcdef", [typeof(int)], new Aspects.Policies.CacheSettings(durationSeconds: 60), []).KeyName);
     }
 }
