@@ -3,6 +3,7 @@ using Aspects.Tests.Infrastructure;
 namespace Aspects.Tests.Caching;
 
 /// <summary>Compile-and-run: [Cached] on synchronous methods (in process only, one run of the body per key).</summary>
+[Collection(AllocationSensitive.Name)]
 public sealed partial class GeneratedSyncCacheTests : GeneratedWrapperTests
 {
     private const int Callers = 8;

@@ -1,3 +1,4 @@
+using Aspects.Tests.Infrastructure;
 using Aspects.Policies;
 using Aspects.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
@@ -9,6 +10,7 @@ namespace Aspects.Tests.RateLimiting;
 /// without a policy: the bucket is remembered per runtime, and per policy snapshot for policy-bound methods, so the
 /// cache never hands out another runtime's bucket or misses a reload.
 /// </summary>
+[Collection(AllocationSensitive.Name)]
 public class RateLimitDefinitionTests
 {
     private readonly FakeTimeProvider _time = new();

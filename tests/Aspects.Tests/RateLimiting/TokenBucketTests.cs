@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Aspects.Tests.RateLimiting;
 
+[Collection(AllocationSensitive.Name)]
 public class TokenBucketTests
 {
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(10);

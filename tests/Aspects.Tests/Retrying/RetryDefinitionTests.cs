@@ -1,9 +1,11 @@
+using Aspects.Tests.Infrastructure;
 using Aspects.Policies;
 using Aspects.Retrying;
 
 namespace Aspects.Tests.Retrying;
 
 /// <summary>The settings field of a [Retry] method: the attribute's values, with a named policy laid over them when it has one.</summary>
+[Collection(AllocationSensitive.Name)]
 public sealed class RetryDefinitionTests
 {
     private static readonly RetrySettings AttributeValues = new(maxAttempts: 4, delayMilliseconds: 100, maxDelayMilliseconds: 1_000, RetryBackoff.Linear, jitter: false);
