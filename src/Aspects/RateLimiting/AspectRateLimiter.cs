@@ -208,8 +208,11 @@ public abstract class AspectRateLimiter : RateLimiter
     protected virtual bool TryTakeAvailable(int permitCount) => false;
 
     /// <summary>
-    /// Waits <paramref name="delay"/> on <see cref="TimeProvider"/>, rounded up to whole milliseconds (timers
-    /// count milliseconds: a shorter wait would end at once, early, and a loop around it would spin).
+    /// Waits <paramref name="delay"/> on <see cref="TimeProvider"/>, never less: timers count whole milliseconds
+    /// (a shorter wait would end at once, early, and a loop around it would spin), and a system timer may fire up to
+    /// a millisecond before its time, so the wait goes on, again in whole milliseconds, until the provider's clock
+    /// says the time has come. A waiter is never admitted before its slot, and a zero-permit request never
+    /// succeeds before a permit is there.
     /// </summary>
     /// <param name="delay">How long; zero or more.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -218,12 +221,19 @@ public abstract class AspectRateLimiter : RateLimiter
     /// <exception cref="ObjectDisposedException">The limiter was disposed before the wait ended.</exception>
     protected async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
-        var milliseconds = (delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        var started = TimeProvider.GetTimestamp();
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed))
         {
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, milliseconds)), TimeProvider, wait.Token).ConfigureAwait(false);
+                var remaining = delay;
+                do
+                {
+                    var milliseconds = (remaining.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, milliseconds)), TimeProvider, wait.Token).ConfigureAwait(false);
+                    remaining = delay - TimeProvider.GetElapsedTime(started);
+                }
+                while (remaining > TimeSpan.Zero);
             }
             catch (OperationCanceledException)
             {

@@ -36,6 +36,26 @@ public sealed class RedisTokenBucketContractTests(RedisFixture redis) : RateLimi
         return Assert.IsType<RedisTokenBucket>(limiter);
     }
 
+    [Fact]
+    public async Task A_zero_permit_wait_whose_timer_fires_early_succeeds_only_once_a_permit_is_there()
+    {
+        // Redis says how long until a permit (from its TIME); the client waits that long on its own clock, whose
+        // timers here fire a millisecond early, as a system timer may. Success must mean a permit is there.
+        var runtime = new AspectRuntime(new()
+        {
+            DistributedRateLimiters = new RedisRateLimiterFactory(_connection!),
+            TimeProvider = new Aspects.Tests.Infrastructure.EarlyTimers(TimeProvider.System),
+        });
+        using var limiter = runtime.RateLimiters.GetOrCreate($"early-{Guid.NewGuid():N}", 5, 1, RateLimitScope.Distributed);
+        Assert.True(limiter.AttemptAcquire(1).IsAcquired);
+        for (var round = 1; round <= 10; round++)
+        {
+            using var waited = await limiter.AcquireAsync(0).AsTask().WaitAsync(Bound);
+            Assert.True(waited.IsAcquired);
+            Assert.True(limiter.AttemptAcquire(1).IsAcquired, $"Round {round}: the zero-permit wait succeeded before a permit was there.");
+        }
+    }
+
     protected override void Advance(TimeSpan duration)
     {
         // Real time: the waits under test take it themselves.

@@ -10,6 +10,30 @@ public class TokenBucketTests
     private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _time = new();
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_timer_that_fires_early_never_admits_a_waiter_before_its_slot(int permits)
+    {
+        // System timers count whole milliseconds and may fire up to one early; this clock's timers fire a
+        // millisecond early every time. A permit comes every 200 ms.
+        var clock = new RecordingTimeProvider();
+        using var bucket = new TokenBucket("early-timers", permitsPerSecond: 5, burst: 1, new EarlyTimers(clock));
+        Assert.True(bucket.AttemptAcquire(1).IsAcquired);
+
+        var waiting = bucket.AcquireAsync(permits).AsTask();
+        await clock.WaitForTimerAsync("the wait for the next permit");
+        clock.Advance(TimeSpan.FromMilliseconds(199));
+
+        // The timer fired at 199 ms: the waiter waits on for the last millisecond instead of being admitted.
+        await clock.WaitForTimerAsync("the wait for the rest of the slot after an early timer");
+        Assert.False(waiting.IsCompleted, "The waiter was admitted at 199 ms; its slot is at 200 ms.");
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        using var lease = await waiting.WaitAsync(Bounded);
+        Assert.True(lease.IsAcquired);
+    }
+
     [Fact]
     public void Burst_is_admitted_at_once_then_the_rate()
     {
