@@ -16,7 +16,7 @@ internal static class RateLimitEmitter
     {
         var values = rateLimit.PermitsPerSecond.ToString("R", CultureInfo.InvariantCulture) + " permits/s, burst "
             + Literals.Int(RateLimitRules.EffectiveBurst(rateLimit.PermitsPerSecond, rateLimit.Burst));
-        var wait = rateLimit.Mode == "Wait" ? "waits up to " + Literals.Int(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
+        var wait = RateLimitRules.Waits(rateLimit.Mode) ? "waits up to " + Literals.Int(rateLimit.MaxWaitMilliseconds) + " ms" : "rejects at once";
         var pays = wholeBatch ? " Every batch attempt pays a permit." : " Every attempt pays a permit.";
         var description = rateLimit.Policy is null
             ? "// [RateLimited] bucket \"" + rateLimit.Name + "\": " + values + ", " + rateLimit.Scope.ToLowerInvariant() + "; " + wait

@@ -201,7 +201,7 @@ internal static class MethodParser
                     break;
                 case AttributeNames.RateLimited:
                     rateLimit = RateLimitParser.Parse(reader, fullName, method, known, diagnostics);
-                    if (rateLimit is { Mode: "Wait" } && returns is { } kind && !kind.IsAsync())
+                    if (rateLimit is not null && Aspects.Rules.RateLimitRules.Waits(rateLimit.Mode) && returns is { } kind && !kind.IsAsync())
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SynchronousRateLimitWait, location, method.Name));
                     }

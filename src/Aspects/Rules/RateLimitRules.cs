@@ -51,6 +51,9 @@ internal static class RateLimitRules
     /// <summary>The members of <c>Aspects.RateLimitMode</c> in declaration order (value = index).</summary>
     public static readonly string[] ModeNames = ["Wait", "Reject"];
 
+    /// <summary>Whether <paramref name="mode"/> (a member of <see cref="ModeNames"/>) waits for a permit rather than rejecting at once.</summary>
+    public static bool Waits(string mode) => mode == ModeNames[0];
+
     /// <summary>The members of <c>Aspects.RateLimitScope</c> in declaration order (value = index).</summary>
     public static readonly string[] ScopeNames = ["Local", "Distributed"];
 
